@@ -1,0 +1,75 @@
+"""Diversion's declarations CSV: one row per consignment line, with the header documented in docs/formats.md.
+
+Extra columns are kept (as JSON in ``extra``); optional columns may be missing. The HS code is kept as
+declared (``national_code``, up to 10 digits) and as HS-6; its HS edition follows the declaration date.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import ibis
+import ibis.expr.types as ir
+
+from diversion.ingest.context import Context, Sample
+from diversion.ingest.stage import Staged, clean_text, quoted, stage
+from diversion.ingest.tabular import RECORD
+from diversion.model.hs import HS2022_START, hs6_expr, normalize_hs_expr
+
+FORMAT: Final = "declarations.csv"
+TABLES: Final = ("declarations",)
+
+COLUMNS: Final = (
+    "declaration_id", "date", "declaring_country", "direction", "exporter_name", "exporter_id",
+    "exporter_country", "importer_name", "importer_id", "importer_country", "origin_country",
+    "dispatch_country", "destination_country", "hs_code", "description", "brand", "model", "quantity",
+    "unit", "net_kg", "value", "currency", "value_usd",
+)  # fmt: skip
+REQUIRED_HEADER: Final = frozenset({"declaration_id", "date", "direction", "hs_code"})
+"""A file is in this format when its header has these; the rest are optional."""
+
+DIRECTIONS: Final = {"import": "import", "im": "import", "ИМ": "import", "export": "export", "ex": "export", "ЭК": "export", "transit": "transit", "тт": "transit"}
+
+
+def sniff(sample: Sample) -> bool:
+    return REQUIRED_HEADER <= {name.strip().lower() for name in sample.header}
+
+
+def read(ctx: Context) -> list[Staged]:
+    raw = ctx.csv()
+    raw = raw.rename({name.strip().lower(): name for name in raw.columns if name != RECORD and name.strip().lower() != name})
+    present = set(raw.columns)
+    fields: dict[str, ir.Value | str | None] = {c: c for c in COLUMNS if c in present}
+    code = normalize_hs_expr(clean_text(raw.hs_code))
+    fields["national_code"] = code
+    fields["hs_code"] = hs6_expr(code)
+    fields["direction"] = _direction(raw.direction)
+    extra = [c for c in raw.columns if c not in COLUMNS and c != RECORD]
+    fields["extra"] = ibis.struct({c: raw[c] for c in extra}).cast("json").cast("string") if extra else None
+    return [_stage_with_hs(ctx, raw, fields, clean_text(raw.hs_code))]
+
+
+def _stage_with_hs(ctx: Context, raw: ir.Table, fields: dict[str, ir.Value | str | None], raw_hs: ir.StringValue) -> Staged:
+    fields["__hs_raw"] = raw_hs
+    return stage(
+        ctx,
+        "declarations",
+        raw,
+        fields,
+        derive=_derive,
+        extra_checks=lambda rows: [
+            (rows.national_code.isnull() & rows.__hs_raw.notnull(), "not an HS code: hs_code " + quoted(rows.__hs_raw)),
+            (rows.national_code.length() < 6, "hs_code shorter than 6 digits: " + quoted(rows.national_code)),
+        ],
+    )
+
+
+def _direction(raw: ir.StringValue) -> ir.StringValue:
+    text = clean_text(raw).lower()
+    return ibis.cases(*[(text == key.lower(), value) for key, value in DIRECTIONS.items()], else_=text)
+
+
+def _derive(rows: ir.Table) -> dict[str, ir.Value]:
+    usd = ibis.ifelse(rows.value_usd.isnull() & (rows.currency.upper() == "USD"), rows.value, rows.value_usd)
+    version = ibis.ifelse(rows.date >= ibis.literal(HS2022_START), "HS2022", "HS2017")
+    return {"value_usd": usd, "hs_version": ibis.ifelse(rows.date.isnull(), ibis.null("string"), version), "currency": rows.currency.upper()}

@@ -1,0 +1,257 @@
+"""From raw text columns to canonical rows: parsing and checks, column-wise, with a reason for each reject.
+
+An adapter says which raw column (or expression) feeds each canonical column; :func:`stage` parses each by
+its canonical type, normalises countries and HS codes, applies the table's checks from
+:mod:`diversion.model.checks`, and returns one relation where every row is either accepted (``_reason`` is
+null) or quarantined (``_reason`` says why, ``_raw`` holds the input row as read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from diversion.ingest.tabular import RECORD
+from diversion.model import checks, schema
+from diversion.model.countries import fold_expr
+from diversion.model.hs import normalize_hs_expr
+
+REASON = "_reason"
+RAW = "_raw"
+ROW_HASH = "_row_hash"  # of the raw fields: finds exact duplicate rows cheaply
+
+# Placeholders that mean "no value" in published tables: "-" (Kyrgyz NSC), ".." and "..." (IMF, Eurostat).
+NULL_WORDS = ("", "-", "--", "—", "–", "..", "...", "na", "n/a", "nan", "null", "none", "x", ":", "-0-")
+
+Check = tuple[ir.BooleanValue, ir.StringValue]
+"""A failing condition and the reason to record when it holds."""
+
+
+@dataclass
+class Staged:
+    """Rows bound for one canonical table, each accepted or carrying the reason it is quarantined."""
+
+    table: str
+    rows: ir.Table
+    counted: bool = True  # False for rows derived from records already counted in another stage
+
+
+def clean_text(raw: ir.Value) -> ir.StringValue:
+    """Trimmed text, with empty strings and placeholders as null."""
+    text = raw.cast("string").strip()
+    return ibis.ifelse(text.lower().isin(list(NULL_WORDS)), ibis.null("string"), text)
+
+
+def parse_number(raw: ir.Value) -> ir.FloatingValue:
+    """A number written with spaces as thousands separators or a decimal comma, else null."""
+    text = clean_text(raw).re_replace("[ \u00a0\u202f']", "")
+    text = ibis.ifelse(text.re_search("^-?[0-9]+,[0-9]+$"), text.replace(",", "."), text)
+    return text.try_cast("float64")
+
+
+def parse_date(raw: ir.Value) -> ir.DateValue:
+    """ISO dates (2022-04-15, 2022-04-15T00:00:00) or day-first dates (15.04.2022, 15/04/2022)."""
+    text = clean_text(raw)
+    iso = text.substr(0, 10)
+    day_first = text.re_replace(r"^([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})$", r"\3-\2-\1")
+    day_first = day_first.re_replace(r"^([0-9]{4})-([0-9])-", r"\1-0\2-").re_replace(r"-([0-9])$", r"-0\1")
+    candidate = ibis.ifelse(text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"), iso, day_first)
+    return ibis.ifelse(candidate.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), candidate, ibis.null("string")).try_cast(
+        "date"
+    )
+
+
+def quoted(value: ir.StringValue) -> ir.StringValue:
+    """A value as it would appear in a message."""
+    return ibis.literal("'") + value.coalesce("") + ibis.literal("'")
+
+
+def stage(
+    ctx: Any,
+    table: str,
+    raw: ir.Table,
+    fields: Mapping[str, ir.Value | str | None],
+    *,
+    derive: Callable[[ir.Table], Mapping[str, ir.Value]] | None = None,
+    extra_checks: Callable[[ir.Table], Sequence[Check]] | None = None,
+    raw_columns: Sequence[str] | None = None,
+    counted: bool = True,
+) -> Staged:
+    """Parse and check ``raw`` into rows of the canonical ``table``.
+
+    Args:
+        ctx: the ingest context (workspace, source label, run id).
+        table: canonical table name.
+        raw: the input relation, text columns plus the record number.
+        fields: canonical column -> raw column name, expression or constant (None for "not given").
+        derive: computed columns from the parsed ones (e.g. thousand USD -> USD).
+        extra_checks: checks of this format beyond the table's own.
+        raw_columns: the input columns that make up ``_raw`` for quarantined rows (default: all).
+        counted: whether rows count as records read (False when another stage already counts them).
+    """
+    target = schema.schema(table)
+    country_columns = checks.COUNTRY_COLUMNS.get(table, ())
+    hs_column = checks.HS_COLUMNS.get(table)
+    raw_names = list(raw_columns) if raw_columns is not None else [c for c in raw.columns if c != RECORD]
+
+    passthrough = {name: _as_value(raw, value, dt.string) for name, value in fields.items() if name.startswith("__")}
+    exprs: dict[str, ir.Value] = {}
+    for column in target.names:
+        if column in schema.PROVENANCE:
+            continue
+        value = fields.get(column)
+        exprs[column] = _as_value(raw, value, target[column])
+
+    # One projection first, so later joins see plain columns whatever the adapter's expressions were.
+    base = raw.select(
+        **{f"__f_{c}": v for c, v in exprs.items()},
+        **{RECORD: raw[RECORD]},
+        **{f"__raw_{c}": raw[c] for c in raw_names},
+        **passthrough,
+    )
+    # Countries: join the alias table once per country column, on the folded text.
+    keyed = base.mutate(**{f"__key_{c}": fold_expr(clean_text(base[f"__f_{c}"])) for c in country_columns if c in fields})
+    country_found: dict[str, tuple[str, str]] = {}
+    for column in country_columns:
+        if column not in fields:
+            continue
+        alias = ctx.country_aliases().view()
+        code, is_country = f"__code_{column}", f"__isc_{column}"
+        alias = alias.select(
+            **{f"__k2_{column}": alias.country_key, code: alias.country_code, is_country: alias.country_is_country}
+        )
+        keyed = keyed.left_join(alias, keyed[f"__key_{column}"] == alias[f"__k2_{column}"]).drop(f"__k2_{column}")
+        country_found[column] = (code, is_country)
+    exprs = {column: keyed[f"__f_{column}"] for column in exprs}
+    parsed: dict[str, ir.Value] = {}
+    texts: dict[str, ir.Value] = {}  # the input text behind each parsed column, for messages
+    failures: list[tuple[str, str]] = []  # (column, message prefix): input text present but no value
+    for column, value in exprs.items():
+        dtype = target[column]
+        if column in country_found:
+            code, is_country = country_found[column]
+            texts[column], parsed[column] = clean_text(value), keyed[code]
+            parsed[f"__isc_{column}"] = keyed[is_country]
+            failures.append((column, f"unknown country {column} "))
+            flag = f"{column}_is_country"
+            if flag in target.names:
+                parsed[flag] = keyed[is_country]
+        elif column == hs_column:
+            texts[column] = clean_text(value)
+            parsed[column] = normalize_hs_expr(texts[column])
+            failures.append((column, f"not an HS code: {column} "))
+        elif value.type().is_string() and not dtype.is_string():
+            texts[column] = clean_text(value)
+            parsed[column], word = _parse_typed(value, dtype)
+            failures.append((column, f"not {word}: {column} "))
+        elif dtype.is_string():
+            parsed[column] = clean_text(value) if value.type().is_string() else value.cast(dtype)
+        else:
+            parsed[column] = value.cast(dtype)
+    for column in target.names:
+        if column.endswith("_is_country") and column not in parsed:
+            parsed[column] = ibis.null("boolean")
+
+    rows = keyed.select(
+        **parsed,
+        **{f"__text_{c}": t for c, t in texts.items()},
+        **{RECORD: keyed[RECORD]},
+        **{f"__raw_{c}": keyed[f"__raw_{c}"] for c in raw_names},
+        **{name: keyed[name] for name in passthrough},
+    )
+    if derive is not None:
+        rows = rows.mutate(**derive(rows))
+    problems: list[Check] = []
+    for column, message in failures:
+        text = rows[f"__text_{column}"]
+        problems.append((text.notnull() & rows[column].isnull(), message + quoted(text)))
+    if table not in checks.AGGREGATES_ALLOWED:
+        for column in country_found:
+            text = rows[f"__text_{column}"]
+            problems.append((rows[f"__isc_{column}"] == False, f"{column} is an aggregate, not a country: " + quoted(text)))  # noqa: E712
+    problems.extend(_table_checks(table, rows))
+    if extra_checks is not None:
+        problems.extend(extra_checks(rows))
+    reason = ibis.cases(*problems, else_=ibis.null("string")) if problems else ibis.null("string")
+    rows = rows.mutate(**{REASON: reason, ROW_HASH: _row_hash(rows, raw_names)})
+    rows = rows.mutate(
+        **{RAW: ibis.ifelse(rows[REASON].isnull(), ibis.null("string"), _raw_line(rows, raw_names))},
+        source=ibis.literal(ctx.source_label),
+        record=rows[RECORD].cast("string"),
+        run_id=ibis.literal(ctx.run_id),
+    )
+    helpers = [c for c in rows.columns if c.startswith(("__raw_", "__text_", "__isc_"))]
+    return Staged(table, rows.drop(*helpers), counted=counted)
+
+
+def _as_value(raw: ir.Table, value: ir.Value | str | None, dtype: dt.DataType) -> ir.Value:
+    if value is None:
+        return ibis.null(dtype)
+    if isinstance(value, str):
+        return raw[value]
+    return value
+
+
+def _parse_typed(value: ir.Value, dtype: dt.DataType) -> tuple[ir.Value, str]:
+    """The typed value of a text column, and what it failed to be when null."""
+    text = clean_text(value)
+    if dtype.is_floating() or dtype.is_integer():
+        return parse_number(value).cast(dtype), "a number"
+    if dtype.is_date():
+        return parse_date(value), "a date"
+    if dtype.is_boolean():
+        lowered = text.lower()
+        flag = ibis.cases(
+            (lowered.isin(["true", "t", "1", "yes", "y"]), True),
+            (lowered.isin(["false", "f", "0", "no", "n"]), False),
+            else_=ibis.null("boolean"),
+        )
+        return flag, "true or false"
+    return text.try_cast(dtype), f"a {dtype}"
+
+
+def _table_checks(table: str, rows: ir.Table) -> list[Check]:
+    found: list[Check] = []
+    for column in checks.REQUIRED.get(table, ()):
+        found.append((rows[column].isnull(), ibis.literal(f"missing {column}")))
+    for (name, column), allowed in checks.ENUMS.items():
+        if name == table:
+            value = rows[column]
+            found.append(
+                (value.notnull() & ~value.isin(list(allowed)), f"{column} must be one of {', '.join(allowed)}: " + quoted(value))
+            )
+    for column in checks.NON_NEGATIVE.get(table, ()):
+        value = rows[column]
+        found.append((value < 0, f"negative {column}: " + quoted(value.cast("string"))))
+    if "share" in rows.columns and table == "relations":
+        found.append((rows.share > checks.SHARE_MAX, "share above 100%: " + quoted(rows.share.cast("string"))))
+    earliest = ibis.literal(date.fromisoformat(checks.EARLIEST_DATE))
+    latest = ibis.literal(date.today().replace(year=date.today().year + 1))
+    for column, dtype in schema.schema(table).items():
+        if dtype.is_date() and column in rows.columns:
+            value = rows[column]
+            found.append(
+                ((value < earliest) | (value > latest), f"impossible date: {column} " + quoted(value.cast("string")))
+            )
+    return found
+
+
+def _raw_line(rows: ir.Table, raw_names: Sequence[str]) -> ir.StringValue:
+    """The input row as comma-separated text, quoting fields that need it."""
+    parts = []
+    for name in raw_names:
+        value = rows[f"__raw_{name}"].cast("string").coalesce("")
+        needs_quotes = value.re_search('[,"\n]')
+        parts.append(ibis.ifelse(needs_quotes, '"' + value.replace('"', '""') + '"', value))
+    return ibis.literal(",").join(parts) if parts else ibis.literal("")
+
+
+def _row_hash(rows: ir.Table, raw_names: Sequence[str]) -> ir.IntegerValue:
+    values = [rows[f"__raw_{name}"].cast("string").coalesce("\u2400") for name in raw_names]
+    return ibis.literal("\u241f").join(values).hash() if values else ibis.literal(0)

@@ -1,0 +1,118 @@
+"""Staged rows into the store: accepted rows to their canonical table, the others to quarantine.
+
+Duplicates inside one input (the same row twice) are quarantined as such, citing the first copy. Trade
+statistics broken down by mode of transport or customs procedure go to ``flow_breakdowns``; ``flows`` gets
+the total row, or, where the input has no total, the sum of the breakdown rows (citing them all), so a flow
+is never counted twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from diversion.ingest.stage import RAW, REASON, ROW_HASH, Staged
+from diversion.ingest.tabular import RECORD
+from diversion.model import schema
+from diversion.store import Workspace
+
+BREAKDOWN = "__breakdown"
+"""Adapters of trade statistics set this to e.g. "mode_of_transport=Road" on rows that split a total."""
+
+FLOW_KEY = ("dataset", "reporter", "partner", "flow", "hs_code", "hs_version", "period", "source")
+_SUMMED = ("value", "value_usd", "quantity", "net_kg")
+
+
+@dataclass
+class Written:
+    accepted: int
+    quarantined: int
+
+
+@dataclass
+class Prepared:
+    """Staged rows computed and checked (the input has been read), not yet stored."""
+
+    table: str
+    checked: ir.Table
+    counted: bool
+
+
+def prepare(ws: Workspace, staged: Staged) -> Prepared:
+    """Read and check all rows of a staged relation, so that storing them cannot fail half-way on input."""
+    checked = ws.materialize(staged.rows)
+    return Prepared(staged.table, _mark_duplicates(ws, checked, staged.table), staged.counted)
+
+
+def write(ws: Workspace, prepared: Prepared) -> Written:
+    """Store prepared rows; returns how many were accepted and quarantined."""
+    checked = prepared.checked
+    try:
+        accepted = checked.filter(checked[REASON].isnull())
+        rejected = checked.filter(checked[REASON].notnull())
+        if prepared.table == "flows":
+            _write_flows(ws, accepted)
+        else:
+            ws.insert(prepared.table, accepted)
+        ws.insert("quarantine", rejected.select("run_id", "source", "record", reason=rejected[REASON], raw=rejected[RAW]))
+        counts = checked.aggregate(
+            accepted=checked[REASON].isnull().sum(), quarantined=checked[REASON].notnull().sum()
+        ).execute()
+        return Written(int(counts.accepted.iloc[0] or 0), int(counts.quarantined.iloc[0] or 0))
+    finally:
+        ws.drop_temp(checked)
+
+
+def _mark_duplicates(ws: Workspace, checked: ir.Table, table: str) -> ir.Table:
+    """Quarantine exact repeats of an earlier row of the same input (by raw content, then confirmed exactly)."""
+    valid = checked.filter(checked[REASON].isnull())
+    repeated = valid.group_by(ROW_HASH).aggregate(n=valid.count()).filter(lambda t: t.n > 1)
+    if int(repeated.count().execute()) == 0:
+        return checked
+    keys = [c for c, dtype in schema.schema(table).items() if c not in schema.PROVENANCE and not dtype.is_array()]
+    candidates = valid.semi_join(repeated, ROW_HASH)
+    window = ibis.window(group_by=[candidates[k] for k in keys])
+    first = candidates[RECORD].min().over(window)
+    dups = candidates.select(
+        __dup_record=candidates[RECORD],
+        __dup_reason=ibis.literal("duplicate of record ") + first.cast("string"),
+        __is_dup=candidates[RECORD] != first,
+    ).filter(lambda t: t.__is_dup)
+    dups = ws.materialize(dups)
+    marked = checked.left_join(dups, checked[RECORD] == dups.__dup_record)
+    marked = marked.mutate(**{REASON: marked[REASON].coalesce(marked.__dup_reason)})
+    marked = marked.mutate(**{RAW: ibis.ifelse(marked.__dup_reason.notnull(), ibis.literal("(same as the first copy)"), marked[RAW])})
+    return ws.materialize(marked.drop("__dup_record", "__dup_reason", "__is_dup"))
+
+
+def _write_flows(ws: Workspace, accepted: ir.Table) -> None:
+    if BREAKDOWN not in accepted.columns:
+        ws.insert("flows", accepted)
+        return
+    totals = accepted.filter(accepted[BREAKDOWN].isnull())
+    parts = accepted.filter(accepted[BREAKDOWN].notnull())
+    ws.insert("flows", totals)
+    split = parts[BREAKDOWN].split("=")
+    ws.insert("flow_breakdowns", parts.mutate(breakdown=split[0], breakdown_value=split[1]))
+    # Keys broken down with no total row: their total is the sum of the parts of ONE breakdown dimension.
+    missing = parts.anti_join(totals, list(FLOW_KEY))
+    first_dim = missing.group_by(list(FLOW_KEY)).aggregate(__dim=missing[BREAKDOWN].split("=")[0].min())
+    one_dim = _one_dimension(missing, first_dim)
+    summed = one_dim.group_by(list(FLOW_KEY)).aggregate(
+        **{c: one_dim[c].sum() for c in _SUMMED},
+        currency=one_dim.currency.max(),
+        quantity_unit=one_dim.quantity_unit.max(),
+        period_start=one_dim.period_start.min(),
+        reporter_is_country=one_dim.reporter_is_country.max(),
+        partner_is_country=one_dim.partner_is_country.max(),
+        record=one_dim.record.group_concat(";"),
+        run_id=one_dim.run_id.max(),
+    )
+    ws.insert("flows", summed)
+
+
+def _one_dimension(missing: ir.Table, first_dim: ir.Table) -> ir.Table:
+    joined = missing.join(first_dim, list(FLOW_KEY))
+    return joined.filter(joined[BREAKDOWN].split("=")[0] == joined.__dim).drop("__dim")
