@@ -135,25 +135,36 @@ def ingest(
             manifest.inputs.append(report)
             if report.error is not None and strict:
                 raise UnreadableInput(str(path), None, "a readable input (--strict)", report.error)
-            if report.sha256 is not None and report.error is None:
-                known.add(report.sha256)
+            if report.sha256 is not None and report.error is None and report.sha256 not in known:
+                known[report.sha256] = InputReport(**{**asdict(report), "skipped": run_id})
         seconds = (datetime.now(UTC) - started).total_seconds()
         manifest.stages.append({"name": "ingest", "seconds": round(seconds, 3), "rows": sum(i.rows_read for i in manifest.inputs)})
         manifest.finished = _now()
-        _record_run(ws, manifest, command)
+        if any(i.skipped is None for i in manifest.inputs):
+            _record_run(ws, manifest, command)  # a run that only met known files changes nothing, not even runs
     if progress is not None:
         progress("done", len(files), len(files))
     return manifest
 
 
 def _ingest_file(
-    ws: Workspace, run_id: str, path: Path, format: str | None, options: dict[str, Any], known: set[str]
+    ws: Workspace,
+    run_id: str,
+    path: Path,
+    format: str | None,
+    options: dict[str, Any],
+    known: dict[str, InputReport],
 ) -> InputReport:
     report = InputReport(path=str(path))
     try:
         report.sha256 = sha256(path)
-        if report.sha256 in known:
-            report.skipped = "already ingested (same bytes)"
+        earlier = known.get(report.sha256)
+        if earlier is not None:
+            # Same bytes as an earlier input: add nothing, and report what that ingest found.
+            report.format, report.encoding = earlier.format, earlier.encoding
+            report.rows_read, report.rows_accepted = earlier.rows_read, earlier.rows_accepted
+            report.rows_quarantined = earlier.rows_quarantined
+            report.skipped = f"already ingested as {earlier.path} in run {earlier.skipped}"
             return report
         sample = take_sample(path)
         report.encoding = sample.encoding
@@ -269,10 +280,18 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _known_digests(ws: Workspace) -> set[str]:
+def _known_digests(ws: Workspace) -> dict[str, InputReport]:
+    """Inputs ingested before without error, by content digest (``skipped`` holds their run id)."""
     inputs = ws.table("inputs")
-    done = inputs.filter(inputs.error.isnull() & inputs.sha256.notnull()).select("sha256").distinct()
-    return set(done.to_pyarrow().column("sha256").to_pylist())
+    done = inputs.filter(inputs.error.isnull() & inputs.sha256.notnull()).to_pyarrow().to_pylist()
+    return {
+        row["sha256"]: InputReport(
+            path=row["path"], sha256=row["sha256"], format=row["format"], encoding=row["encoding"],
+            rows_read=row["rows_read"], rows_accepted=row["rows_accepted"],
+            rows_quarantined=row["rows_quarantined"], skipped=row["run_id"],
+        )
+        for row in done
+    }
 
 
 def _record_run(ws: Workspace, manifest: Manifest, command: str) -> None:

@@ -175,9 +175,9 @@ def stage(
         for column in country_found:
             text = rows[f"__text_{column}"]
             problems.append((rows[f"__isc_{column}"] == False, f"{column} is an aggregate, not a country: " + quoted(text)))  # noqa: E712
-    problems.extend(_table_checks(table, rows))
     if extra_checks is not None:
-        problems.extend(extra_checks(rows))
+        problems.extend(extra_checks(rows))  # the format's own words first: they are the more precise
+    problems.extend(_table_checks(table, rows))
     reason = ibis.cases(*problems, else_=ibis.null("string")) if problems else ibis.null("string")
     rows = rows.mutate(**{REASON: reason, ROW_HASH: _row_hash(rows, raw_names)})
     rows = rows.mutate(

@@ -1,0 +1,233 @@
+"""The command line: a thin shell over the library (parse, call one function, render).
+
+Every command takes ``--db`` and ``--backend``; ``--json`` prints the machine-readable form on stdout while
+progress and logs go to stderr. Exit status: 0 on success, 1 when the command could not do its job, 2 for
+wrong usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from diversion import settings
+from diversion.errors import DiversionError
+
+app = typer.Typer(
+    help="Diversion: find how export-controlled goods reach a sanctioned destination, with the evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[Path, typer.Option("--db", help="Workspace file (DuckDB), or the base name of a Spark store.")]
+BackendOption = Annotated[str, typer.Option("--backend", help="Engine: duckdb or spark.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def fail(exc: Exception, code: int = 1) -> NoReturn:
+    """One clear message on stderr and the exit status."""
+    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def workspace(db: Path, backend: str, *, read_only: bool = False) -> Iterator[Any]:
+    from diversion.store import open_workspace
+
+    try:
+        ws = open_workspace(db, backend, read_only=read_only)
+    except DiversionError as exc:
+        fail(exc)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Any]:
+    """A Rich progress bar on stderr, advanced file by file."""
+    if not enabled:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def update(label: str, done: int, total: int) -> None:
+            bar.update(task, description=_short(label), completed=done, total=total)
+
+        yield update
+
+
+def _short(label: str, width: int = 50) -> str:
+    return label if len(label) <= width else "…" + label[-(width - 1) :]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).", exists=True)],
+    db: DbOption = settings.DB_PATH,
+    backend: BackendOption = settings.BACKEND,
+    format: Annotated[str | None, typer.Option("--format", help="Use this format for every file (see `diversion formats`).")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML column mapping for a CSV/XLSX layout.", exists=True)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first file that cannot be read.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Read files into the workspace: detect each format, keep good rows, quarantine bad ones with a reason.
+
+    Example: diversion ingest data/samples/ --db work.duckdb
+    """
+    from diversion.ingest.run import ingest as run_ingest
+
+    options = {"mapping": mapping} if mapping is not None else {}
+    with workspace(db, backend) as ws, progress_bar(not as_json and sys.stderr.isatty()) as progress:
+        try:
+            manifest = run_ingest(ws, paths, format=format, options=options, strict=strict, progress=progress)
+        except DiversionError as exc:
+            fail(exc)
+    if as_json:
+        print(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        render_inputs(manifest)
+    if manifest.inputs and not manifest.ok_inputs:
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(db: DbOption = settings.DB_PATH, backend: BackendOption = settings.BACKEND, as_json: JsonOption = False) -> None:
+    """What the workspace holds: rows per canonical table, runs, quarantined rows.
+
+    Example: diversion status --json
+    """
+    from diversion.model.schema import DATA_TABLES, TABLES
+
+    with workspace(db, backend, read_only=backend == "duckdb" and db.exists()) as ws:
+        counts = {name: ws.count(name) for name in TABLES if name not in ("runs", "inputs", "quarantine", "hs_correlation")}
+        runs, quarantined = ws.count("runs"), ws.count("quarantine")
+    result = {"tables": counts, "runs": runs, "quarantined": quarantined}
+    if as_json:
+        print(json.dumps(result))
+        return
+    table = Table("table", "rows", title=f"workspace {db}")
+    for name, count in counts.items():
+        table.add_row(name if name in DATA_TABLES else f"{name} (reference)", f"{count:,}")
+    out.print(table)
+    out.print(f"runs: {runs}   quarantined rows: {quarantined:,}")
+
+
+@app.command()
+def quarantine(
+    db: DbOption = settings.DB_PATH,
+    backend: BackendOption = settings.BACKEND,
+    source: Annotated[str | None, typer.Option("--source", help="Only rows from sources containing this text.")] = None,
+    run: Annotated[str | None, typer.Option("--run", help="Only rows of this run id.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Most rows to show (0 for all).")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Rows that were rejected, with their source, record and reason (nothing bad is ever dropped silently).
+
+    Example: diversion quarantine --source declarations --limit 20
+    """
+    with workspace(db, backend, read_only=backend == "duckdb" and db.exists()) as ws:
+        rows = ws.table("quarantine")
+        if source is not None:
+            rows = rows.filter(rows.source.contains(source))
+        if run is not None:
+            rows = rows.filter(rows.run_id == run)
+        total = int(rows.count().execute())
+        shown = (rows.limit(limit) if limit > 0 else rows).to_pyarrow().to_pylist()
+    if as_json:
+        print(json.dumps({"total": total, "rows": shown}, ensure_ascii=False, default=str))
+        return
+    table = Table("source", "record", "reason", "raw", title=f"{total:,} quarantined rows", show_lines=False)
+    for row in shown:
+        table.add_row(_short(row["source"], 40), row["record"], row["reason"], _short(row["raw"] or "", 60))
+    out.print(table)
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders with any mix of supported formats.", exists=True)],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for manifest.json, quarantine.csv (and leads).")],
+    db: DbOption = settings.DB_PATH,
+    backend: BackendOption = settings.BACKEND,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first file that cannot be read.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Scan sources: ingest everything, write the run's manifest and quarantine to OUT.
+
+    Example: diversion scan data/samples/ --out runs/demo
+    """
+    from diversion.scan import scan as run_scan
+
+    with workspace(db, backend) as ws, progress_bar(not as_json and sys.stderr.isatty()) as progress:
+        try:
+            result = run_scan(ws, paths, out_dir, strict=strict, progress=progress)
+        except DiversionError as exc:
+            fail(exc)
+        counts = {name: ws.count(name) for name in ("declarations", "flows", "parties", "relations", "listings")}
+    if as_json:
+        print(json.dumps(result.manifest.to_dict(), ensure_ascii=False, indent=2))
+        return
+    render_inputs(result.manifest)
+    out.print("workspace now holds: " + ", ".join(f"{n} {c:,}" for n, c in counts.items()))
+    out.print(f"manifest: {out_dir / 'manifest.json'}   quarantine: {out_dir / 'quarantine.csv'} ({result.quarantined:,} rows)")
+
+
+@app.command()
+def formats(as_json: JsonOption = False) -> None:
+    """The input formats Diversion reads, and the tables each fills.
+
+    Example: diversion formats
+    """
+    from diversion.ingest.registry import ADAPTERS
+
+    rows = [{"format": a.FORMAT, "tables": list(a.TABLES), "about": (a.__doc__ or "").strip().splitlines()[0]} for a in ADAPTERS]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("format", "tables", "about")
+    for row in rows:
+        table.add_row(row["format"], ", ".join(row["tables"]), row["about"])
+    out.print(table)
+
+
+def render_inputs(manifest: Any) -> None:
+    """The per-input summary of a run."""
+    table = Table("input", "format", "encoding", "read", "accepted", "quarantined", "note", title=f"run {manifest.run_id}")
+    for item in manifest.inputs:
+        note = item.error or item.skipped or ""
+        style = "red" if item.error else None
+        table.add_row(
+            _short(item.path, 48), item.format or "-", item.encoding or "-", f"{item.rows_read:,}",
+            f"{item.rows_accepted:,}", f"{item.rows_quarantined:,}", note, style=style,
+        )
+    out.print(table)
+    for item in manifest.inputs:
+        if item.error:
+            err.print(f"[red]cannot read[/] {item.error}", highlight=False)
+
+
+def main() -> None:
+    """Entry point of the ``diversion`` command."""
+    try:
+        app()
+    except DiversionError as exc:
+        fail(exc)
+
+
+if __name__ == "__main__":
+    main()
