@@ -31,7 +31,9 @@ app = typer.Typer(
 err = Console(stderr=True)
 out = Console()
 
-DbOption = Annotated[Path, typer.Option("--db", help="Workspace file (DuckDB), or the base name of a Spark store.")]
+DbOption = Annotated[
+    Path, typer.Option("--db", help="Workspace file (DuckDB), or the base name of a Spark store.")
+]
 BackendOption = Annotated[str, typer.Option("--backend", help="Engine: duckdb or spark.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
@@ -62,7 +64,13 @@ def progress_bar(enabled: bool) -> Iterator[Any]:
     if not enabled:
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("reading", total=None)
 
@@ -81,9 +89,15 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).", exists=True)],
     db: DbOption = settings.DB_PATH,
     backend: BackendOption = settings.BACKEND,
-    format: Annotated[str | None, typer.Option("--format", help="Use this format for every file (see `diversion formats`).")] = None,
-    mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML column mapping for a CSV/XLSX layout.", exists=True)] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first file that cannot be read.")] = False,
+    format: Annotated[
+        str | None, typer.Option("--format", help="Use this format for every file (see `diversion formats`).")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="YAML column mapping for a CSV/XLSX layout.", exists=True)
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first file that cannot be read.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Read files into the workspace: detect each format, keep good rows, quarantine bad ones with a reason.
@@ -107,7 +121,9 @@ def ingest(
 
 
 @app.command()
-def status(db: DbOption = settings.DB_PATH, backend: BackendOption = settings.BACKEND, as_json: JsonOption = False) -> None:
+def status(
+    db: DbOption = settings.DB_PATH, backend: BackendOption = settings.BACKEND, as_json: JsonOption = False
+) -> None:
     """What the workspace holds: rows per canonical table, runs, quarantined rows.
 
     Example: diversion status --json
@@ -115,7 +131,11 @@ def status(db: DbOption = settings.DB_PATH, backend: BackendOption = settings.BA
     from diversion.model.schema import DATA_TABLES, TABLES
 
     with workspace(db, backend, read_only=backend == "duckdb" and db.exists()) as ws:
-        counts = {name: ws.count(name) for name in TABLES if name not in ("runs", "inputs", "quarantine", "hs_correlation")}
+        counts = {
+            name: ws.count(name)
+            for name in TABLES
+            if name not in ("runs", "inputs", "quarantine", "hs_correlation")
+        }
         runs, quarantined = ws.count("runs"), ws.count("quarantine")
     result = {"tables": counts, "runs": runs, "quarantined": quarantined}
     if as_json:
@@ -132,7 +152,9 @@ def status(db: DbOption = settings.DB_PATH, backend: BackendOption = settings.BA
 def quarantine(
     db: DbOption = settings.DB_PATH,
     backend: BackendOption = settings.BACKEND,
-    source: Annotated[str | None, typer.Option("--source", help="Only rows from sources containing this text.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only rows from sources containing this text.")
+    ] = None,
     run: Annotated[str | None, typer.Option("--run", help="Only rows of this run id.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Most rows to show (0 for all).")] = 50,
     as_json: JsonOption = False,
@@ -160,11 +182,17 @@ def quarantine(
 
 @app.command()
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders with any mix of supported formats.", exists=True)],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for manifest.json, quarantine.csv (and leads).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders with any mix of supported formats.", exists=True)
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for manifest.json, quarantine.csv (and leads).")
+    ],
     db: DbOption = settings.DB_PATH,
     backend: BackendOption = settings.BACKEND,
-    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first file that cannot be read.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first file that cannot be read.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Scan sources: ingest everything, write the run's manifest and quarantine to OUT.
@@ -178,13 +206,17 @@ def scan(
             result = run_scan(ws, paths, out_dir, strict=strict, progress=progress)
         except DiversionError as exc:
             fail(exc)
-        counts = {name: ws.count(name) for name in ("declarations", "flows", "parties", "relations", "listings")}
+        counts = {
+            name: ws.count(name) for name in ("declarations", "flows", "parties", "relations", "listings")
+        }
     if as_json:
         print(json.dumps(result.manifest.to_dict(), ensure_ascii=False, indent=2))
         return
     render_inputs(result.manifest)
     out.print("workspace now holds: " + ", ".join(f"{n} {c:,}" for n, c in counts.items()))
-    out.print(f"manifest: {out_dir / 'manifest.json'}   quarantine: {out_dir / 'quarantine.csv'} ({result.quarantined:,} rows)")
+    out.print(
+        f"manifest: {out_dir / 'manifest.json'}   quarantine: {out_dir / 'quarantine.csv'} ({result.quarantined:,} rows)"
+    )
 
 
 @app.command()
@@ -195,7 +227,10 @@ def formats(as_json: JsonOption = False) -> None:
     """
     from diversion.ingest.registry import ADAPTERS
 
-    rows = [{"format": a.FORMAT, "tables": list(a.TABLES), "about": (a.__doc__ or "").strip().splitlines()[0]} for a in ADAPTERS]
+    rows = [
+        {"format": a.FORMAT, "tables": list(a.TABLES), "about": (a.__doc__ or "").strip().splitlines()[0]}
+        for a in ADAPTERS
+    ]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False))
         return
@@ -207,13 +242,28 @@ def formats(as_json: JsonOption = False) -> None:
 
 def render_inputs(manifest: Any) -> None:
     """The per-input summary of a run."""
-    table = Table("input", "format", "encoding", "read", "accepted", "quarantined", "note", title=f"run {manifest.run_id}")
+    table = Table(
+        "input",
+        "format",
+        "encoding",
+        "read",
+        "accepted",
+        "quarantined",
+        "note",
+        title=f"run {manifest.run_id}",
+    )
     for item in manifest.inputs:
         note = item.error or item.skipped or ""
         style = "red" if item.error else None
         table.add_row(
-            _short(item.path, 48), item.format or "-", item.encoding or "-", f"{item.rows_read:,}",
-            f"{item.rows_accepted:,}", f"{item.rows_quarantined:,}", note, style=style,
+            Path(item.path).name,
+            item.format or "-",
+            item.encoding or "-",
+            f"{item.rows_read:,}",
+            f"{item.rows_accepted:,}",
+            f"{item.rows_quarantined:,}",
+            note,
+            style=style,
         )
     out.print(table)
     for item in manifest.inputs:

@@ -41,27 +41,35 @@ def scan(
     """
     out.mkdir(parents=True, exist_ok=True)
     manifest = ingest(ws, paths, strict=strict, progress=progress, command="scan")
-    (out / "manifest.json").write_text(json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "manifest.json").write_text(
+        json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     digests = [i.sha256 for i in manifest.inputs if i.sha256 is not None]
     quarantined = write_quarantine_csv(ws, digests, out / "quarantine.csv")
     result = ScanResult(manifest, out, quarantined)
     if manifest.inputs and result.readable_inputs == 0:
-        raise DiversionError(f"none of the {len(manifest.inputs)} inputs could be read; see {out / 'manifest.json'}")
+        raise DiversionError(
+            f"none of the {len(manifest.inputs)} inputs could be read; see {out / 'manifest.json'}"
+        )
     return result
 
 
 def write_quarantine_csv(ws: Workspace, digests: list[str], path: Path) -> int:
     """Every quarantined row of the inputs with these contents, as ``source,record,reason,raw``."""
     quarantine, inputs = ws.table("quarantine"), ws.table("inputs")
-    ingested = inputs.filter(inputs.sha256.isin(digests or [""])).select(q_run=inputs.run_id, q_path=inputs.path)
-    rows = quarantine.join(ingested, (quarantine.run_id == ingested.q_run) & (quarantine.source == ingested.q_path))
+    ingested = inputs.filter(inputs.sha256.isin(digests or [""])).select(
+        q_run=inputs.run_id, q_path=inputs.path
+    )
+    rows = quarantine.join(
+        ingested, (quarantine.run_id == ingested.q_run) & (quarantine.source == ingested.q_path)
+    )
     table = rows.select("source", "record", "reason", "raw").to_pyarrow()
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["source", "record", "reason", "raw"])
         for row in sorted(table.to_pylist(), key=_record_order):
             writer.writerow([_safe_cell(row[c]) for c in ("source", "record", "reason", "raw")])
-    return table.num_rows
+    return int(table.num_rows)
 
 
 def _record_order(row: dict[str, str]) -> tuple[str, int, str]:

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from diversion import settings
 from diversion.errors import DiversionError
-from diversion.model import schema
+from diversion.model import reference, schema
 
 Backend = Literal["duckdb", "spark"]
 BACKENDS: tuple[Backend, ...] = ("duckdb", "spark")
@@ -63,6 +63,7 @@ class Workspace:
                 memory_limit=settings.MEMORY_LIMIT,
                 preserve_insertion_order=False,
             )
+            con.con.execute("SET enable_progress_bar = false")  # progress is the CLI's job, on stderr
         except Exception as exc:  # duckdb raises IOException etc.; the user needs the file name
             raise DiversionError(f"{self.path}: cannot open the workspace: {exc}") from exc
         return con
@@ -105,6 +106,12 @@ class Workspace:
         for name in schema.TABLES:
             if not self.exists(name):
                 self._create_empty(name)
+        lists = self.table("commodity_lists")
+        with self.transaction():
+            if int(lists.filter(lists.list == reference.CHPL_LIST).count().execute()) == 0:
+                self.insert_arrow("commodity_lists", reference.chpl_table())
+            if self.count("hs_correlation") == 0:
+                self.insert_arrow("hs_correlation", reference.hs_correlation_table())
 
     def exists(self, name: str) -> bool:
         if self.backend == "duckdb":
@@ -152,6 +159,79 @@ class Workspace:
         self.con._session.createDataFrame(table).createOrReplaceTempView(name)
         return self.con.table(name)
 
+    @property
+    def reads_csv_natively(self) -> bool:
+        """Whether the engine parses CSV itself (in parallel) rather than being fed Arrow batches."""
+        return self.backend == "duckdb"
+
+    def read_csv(
+        self, path: Path, names: list[str], delimiter: str, *, has_header: bool
+    ) -> tuple[ir.Table, list[tuple[int, str, str, str]]]:
+        """A UTF-8 CSV read by the engine, in parallel, into a temporary table of text columns in file order.
+
+        Returns the table and the rows the parser left out: (row counting the header, error type, message,
+        text), one per row. Number the rows with :meth:`number_rows`.
+        """
+        name, rejects = _temp_name(), _temp_name()
+        columns = "{" + ", ".join(f"{_sql_text(n)}: 'VARCHAR'" for n in names) + "}"
+        options = (
+            f"header = {str(has_header).lower()}, delim = {_sql_text(delimiter)}, quote = '\"', escape = '\"', "
+            f"columns = {columns}, auto_detect = false, null_padding = false, store_rejects = true, "
+            f"rejects_table = {_sql_text(rejects)}, rejects_scan = {_sql_text(rejects + '_scan')}, "
+            "max_line_size = 16777216"
+        )
+        sql = self.con.con
+        # Kept in file order (rowid = position), so rows are numbered without a serial pass over the file.
+        sql.execute("SET preserve_insertion_order = true")
+        try:
+            sql.execute(
+                f'CREATE TEMP TABLE "{name}" AS SELECT * FROM read_csv({_sql_text(str(path))}, {options})'
+            )
+        finally:
+            sql.execute("SET preserve_insertion_order = false")
+        found = sql.execute(
+            f'SELECT line, CAST(error_type AS VARCHAR), error_message, csv_line FROM "{rejects}" ORDER BY line'
+        ).fetchall()
+        sql.execute(f'DROP TABLE IF EXISTS "{rejects}"')
+        sql.execute(f'DROP TABLE IF EXISTS "{rejects}_scan"')
+        by_line: dict[int, tuple[int, str, str, str]] = {}
+        for line, kind, message, text in found:
+            by_line.setdefault(int(line), (int(line), str(kind), str(message), str(text)))
+        return self.con.table(name), list(by_line.values())
+
+    def number_rows(self, table: ir.Table, skipped_rows: list[int]) -> list[ir.Table]:
+        """Relations numbering the rows of a :meth:`read_csv` table in ``__record``, as data rows of the file.
+
+        The last relation is the numbered one; the others support it (drop them all when done).
+        ``skipped_rows`` are data rows the parser left out: the k-th row kept sits after every left-out row
+        j (0-based, at data row ``r_j``) with ``r_j - j <= k``.
+        """
+        source, position, name = table.get_name(), _temp_name(), _temp_name()
+        sql = self.con.con
+        # Row ids are consecutive in insertion order, from a base that is not 0 inside a transaction.
+        base = sql.execute(f'SELECT coalesce(min(rowid), 0) FROM "{source}"').fetchone()
+        first = int(base[0]) if base is not None else 0
+        sql.execute(
+            f'CREATE TEMP VIEW "{position}" AS SELECT *, rowid - {first} + 1 AS "__position" FROM "{source}"'
+        )
+        if not skipped_rows:
+            sql.execute(
+                f'CREATE TEMP VIEW "{name}" AS SELECT * EXCLUDE ("__position"), "__position" AS "__record" '
+                f'FROM "{position}"'
+            )
+            return [self.con.table(position), self.con.table(name)]
+        steps = _temp_name()
+        values = ", ".join(f"({row - index}, {index + 1})" for index, row in enumerate(sorted(skipped_rows)))
+        sql.execute(
+            f'CREATE TEMP TABLE "{steps}" AS SELECT * FROM (VALUES {values}) v("__threshold", "__shift")'
+        )
+        sql.execute(
+            f'CREATE TEMP VIEW "{name}" AS SELECT p.* EXCLUDE ("__position"), '
+            f'p."__position" + coalesce(s."__shift", 0) AS "__record" '
+            f'FROM "{position}" p ASOF LEFT JOIN "{steps}" s ON p."__position" >= s."__threshold"'
+        )
+        return [self.con.table(position), self.con.table(steps), self.con.table(name)]
+
     def materialize(self, expr: ir.Table) -> ir.Table:
         """Compute an expression once into a temporary table (for results used more than once)."""
         name = _temp_name()
@@ -168,14 +248,15 @@ class Workspace:
         """Forget a staged or materialised table."""
         name = table.get_name()
         if self.backend == "duckdb":
-            kind = self.con.con.execute(
-                "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
+            is_table = self.con.con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]
             ).fetchone()
-            if kind is not None and kind[0] == "BASE TABLE":
+            if is_table is not None and is_table[0] > 0:
                 self.con.con.execute(f'DROP TABLE IF EXISTS "{name}"')
-            else:
-                with contextlib.suppress(Exception):
-                    self.con.con.unregister(name)
+                return
+            with contextlib.suppress(Exception):
+                self.con.con.unregister(name)  # an Arrow object registered by stage_arrow
+            self.con.con.execute(f'DROP VIEW IF EXISTS "{name}"')
         else:
             self.con._session.catalog.dropTempView(name)
 
@@ -249,23 +330,29 @@ class Workspace:
         return expr.to_pyarrow()
 
 
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _temp_name() -> str:
     return f"_tmp_{uuid.uuid4().hex[:12]}"
 
 
 def _spark_schema(name: str) -> Any:
-    from pyspark.sql.types import StructField, StructType
-
     from ibis.backends.pyspark.datatypes import PySparkType
+    from pyspark.sql.types import StructField, StructType
 
     return StructType(
         [StructField(col, PySparkType.from_ibis(dtype), True) for col, dtype in schema.schema(name).items()]
     )
 
 
-def open_workspace(path: Path | None = None, backend: Backend | str | None = None, *, read_only: bool = False) -> Workspace:
+def open_workspace(
+    path: Path | None = None, backend: Backend | str | None = None, *, read_only: bool = False
+) -> Workspace:
     """Open (and create if needed) the workspace at ``path`` on ``backend``."""
     chosen = backend or settings.BACKEND
-    if chosen not in BACKENDS:
-        raise DiversionError(f"unknown backend {chosen!r}: choose one of {', '.join(BACKENDS)}")
-    return Workspace(path or settings.DB_PATH, chosen, read_only=read_only)  # type: ignore[arg-type]
+    for known in BACKENDS:
+        if chosen == known:
+            return Workspace(path or settings.DB_PATH, known, read_only=read_only)
+    raise DiversionError(f"unknown backend {chosen!r}: choose one of {', '.join(BACKENDS)}")

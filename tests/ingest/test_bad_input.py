@@ -29,7 +29,11 @@ def reasons(ws: Workspace) -> dict[str, str]:
 
 
 def test_windows_1251_cyrillic(ws: Workspace, tmp_path: Path) -> None:
-    path = write_decls(tmp_path / "cp1251.csv", [decl(importer_name="ТОО «Аспан Арба»", destination_country="Казахстан")], "cp1251")
+    path = write_decls(
+        tmp_path / "cp1251.csv",
+        [decl(importer_name="ТОО «Аспан Арба»", destination_country="Казахстан")],
+        "cp1251",
+    )
     manifest = run(ws, path)
     assert manifest.inputs[0].encoding == "cp1251"
     row = ws.table("declarations").to_pyarrow().to_pylist()[0]
@@ -96,7 +100,9 @@ def test_duplicate_rows_quarantined_citing_the_first(ws: Workspace, tmp_path: Pa
 
 
 def test_negative_and_non_numeric_values(ws: Workspace, tmp_path: Path) -> None:
-    path = write_decls(tmp_path / "values.csv", [decl(quantity="-5"), decl(value="abc"), decl(net_kg="1 234,5")])
+    path = write_decls(
+        tmp_path / "values.csv", [decl(quantity="-5"), decl(value="abc"), decl(net_kg="1 234,5")]
+    )
     run(ws, path)
     found = reasons(ws)
     assert found["1"] == "negative quantity: '-5.0'"
@@ -104,7 +110,16 @@ def test_negative_and_non_numeric_values(ws: Workspace, tmp_path: Path) -> None:
     assert ws.table("declarations").net_kg.execute().tolist() == [1234.5]
 
 
-@pytest.mark.parametrize(("raw", "accepted"), [("2022-02-30", False), ("1899-12-31", False), ("31.12.2022", True), ("2022-13-01", False), ("2222-01-01", False)])
+@pytest.mark.parametrize(
+    ("raw", "accepted"),
+    [
+        ("2022-02-30", False),
+        ("1899-12-31", False),
+        ("31.12.2022", True),
+        ("2022-13-01", False),
+        ("2222-01-01", False),
+    ],
+)
 def test_impossible_dates(ws: Workspace, tmp_path: Path, raw: str, accepted: bool) -> None:
     run(ws, write_decls(tmp_path / "dates.csv", [decl(date=raw)]))
     assert ws.count("declarations") == int(accepted)
@@ -113,17 +128,30 @@ def test_impossible_dates(ws: Workspace, tmp_path: Path, raw: str, accepted: boo
 
 
 def test_hs_codes_mangled_by_spreadsheets(ws: Workspace, tmp_path: Path) -> None:
-    rows = [decl(declaration_id=f"D{i}", hs_code=code) for i, code in enumerate(["8542.31", "8542310000.0", "85423100", "8542 31", "10121", "drone"])]
+    rows = [
+        decl(declaration_id=f"D{i}", hs_code=code)
+        for i, code in enumerate(["8542.31", "8542310000.0", "85423100", "8542 31", "10121", "drone"])
+    ]
     run(ws, write_decls(tmp_path / "hs.csv", rows))
     table = ws.table("declarations").order_by("declaration_id").to_pyarrow().to_pylist()
     assert [(r["hs_code"], r["national_code"]) for r in table] == [
-        ("854231", "854231"), ("854231", "8542310000"), ("854231", "85423100"), ("854231", "854231"), ("010121", "010121"),
+        ("854231", "854231"),
+        ("854231", "8542310000"),
+        ("854231", "85423100"),
+        ("854231", "854231"),
+        ("010121", "010121"),
     ]
     assert reasons(ws) == {"6": "not an HS code: hs_code 'drone'"}
 
 
 def test_unknown_countries_quarantined_not_guessed(ws: Workspace, tmp_path: Path) -> None:
-    run(ws, write_decls(tmp_path / "c.csv", [decl(origin_country="Narnia"), decl(declaration_id="2", origin_country="World")]))
+    run(
+        ws,
+        write_decls(
+            tmp_path / "c.csv",
+            [decl(origin_country="Narnia"), decl(declaration_id="2", origin_country="World")],
+        ),
+    )
     assert reasons(ws) == {
         "1": "unknown country origin_country 'Narnia'",
         "2": "origin_country is an aggregate, not a country: 'World'",
@@ -166,7 +194,9 @@ def test_sigkill_mid_ingest_leaves_store_as_it_was(tmp_path: Path) -> None:
         run(ws, write_decls(tmp_path / "first.csv", [decl()]))
         before = ws.counts()
     second = write_decls(tmp_path / "second.csv", [decl(declaration_id=f"K{i}") for i in range(50)])
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(db), str(second)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(db), str(second)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     deadline = time.monotonic() + 120
     line = ""

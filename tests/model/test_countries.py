@@ -31,7 +31,16 @@ def test_countries(raw: str, code: str) -> None:
     assert normalize_country(raw) == Country(code, True)
 
 
-@pytest.mark.parametrize(("raw", "code"), [("World", "world"), ("0", "world"), ("Всего", "world"), ("EU27_2020", "eu27"), ("490", "other_asia_nes")])
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("World", "world"),
+        ("0", "world"),
+        ("Всего", "world"),
+        ("EU27_2020", "eu27"),
+        ("490", "other_asia_nes"),
+    ],
+)
 def test_aggregates_are_not_countries(raw: str, code: str) -> None:
     assert normalize_country(raw) == Country(code, False)
 
@@ -47,7 +56,11 @@ def test_fold_is_idempotent(raw: str) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from("abcXYZ ёЁйқӘ-,.()'’ 12"), max_size=20), min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("abcXYZ ёЁйқӘ-,.()'’ 12"), max_size=20), min_size=1, max_size=30
+    )
+)
 def test_engine_fold_agrees_with_python(raws: list[str]) -> None:
     table = ibis.memtable({"raw": raws})
     got = table.select(key=fold_expr(table.raw)).to_pyarrow().column("key").to_pylist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,11 +10,37 @@ from typing import Any
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from diversion.ingest.tabular import CsvLayout, CsvStream, Reject, head_text, rows_to_arrow, sniff_csv, spreadsheet_rows
+from diversion.errors import DiversionError, UnreadableInput
+from diversion.ingest.tabular import (
+    CsvLayout,
+    CsvStream,
+    Reject,
+    head_text,
+    rows_to_arrow,
+    sniff_csv,
+    spreadsheet_rows,
+    unique_names,
+)
 from diversion.model.countries import alias_rows
 from diversion.store import Workspace
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+NATIVE_ENCODINGS = ("utf-8", "utf-8-sig")
+"""Encodings the engine's own CSV reader takes as they are (it skips a BOM)."""
+
+
+class EncodingMismatch(DiversionError):
+    """A file read as UTF-8 holds bytes that are not: read it again as utf-8-mixed."""
+
+
+def _reject_reason(kind: str, message: str, line: int) -> str:
+    """The same words for a row left out by either CSV reader."""
+    counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+    if counts is not None:
+        return f"expected {counts[1]} fields, found {counts[2]} (line {line})"
+    if kind == "UNQUOTED VALUE":
+        return f"unterminated quote (line {line})"
+    return f"{kind.lower()}: {message} (line {line})"
 
 
 @dataclass
@@ -54,15 +81,58 @@ class Context:
 
     # -- readers ----------------------------------------------------------------------------------------
 
-    def csv(self, *, column_names: list[str] | None = None, has_header: bool = True) -> ir.Table:
-        """The file as a relation of text columns plus ``__record``, streamed (read once)."""
+    def csv(
+        self, *, column_names: list[str] | None = None, has_header: bool = True, framing: tuple[str, ...] = ()
+    ) -> ir.Table:
+        """The file as a relation of text columns plus ``__record`` (the data row, 1-based).
+
+        UTF-8 files are parsed by the engine itself when it can (in parallel); other encodings are decoded
+        in a stream of Arrow batches. Either way, rows that cannot be split into fields become rejects, and
+        rows numbered after them keep their place in the file. ``framing`` lists lines that are part of the
+        file's format, not data (OFAC's end-of-file marker): they are neither counted nor quarantined.
+        """
         layout = self.sample.layout
         if layout is None or not has_header:
             layout = sniff_csv(head_text(self.path, self.encoding), has_header=has_header) or layout
-        assert layout is not None
+        if layout is None:
+            raise UnreadableInput(str(self.path), 1, "a CSV table", "text that is not a table")
+        names = column_names or unique_names(layout.header)
+        if self.ws.reads_csv_natively and self.encoding in NATIVE_ENCODINGS:
+            return self._native_csv(names, layout.delimiter, has_header, framing)
         stream = CsvStream(self.path, self.encoding, layout, column_names=column_names, has_header=has_header)
         self.streams.append(stream)
-        return self._stage(stream.reader())
+        table = self.ws.materialize(
+            self.ws.stage_arrow(stream.reader())
+        )  # read once, scanned as often as needed
+        self._staged.append(table)
+        for reject in [r for r in stream.rejects if r.raw.strip() in framing]:
+            stream.rejects.remove(reject)
+            stream.rows_read -= 1
+        return table
+
+    def _native_csv(
+        self, names: list[str], delimiter: str, has_header: bool, framing: tuple[str, ...]
+    ) -> ir.Table:
+        raw, rejects = self.ws.read_csv(self.path, names, delimiter, has_header=has_header)
+        self._staged.append(raw)
+        header_lines = 1 if has_header else 0
+        skipped: list[int] = []
+        framed = 0
+        for line, kind, message, text in rejects:
+            if kind == "INVALID ENCODING":
+                raise EncodingMismatch(f"{self.path}, line {line}: {message}")
+            data_row = line - header_lines
+            skipped.append(data_row)
+            if text.strip() in framing:
+                framed += 1
+            else:
+                self.rejects.append(
+                    Reject(record=str(data_row), reason=_reject_reason(kind, message, line), raw=text)
+                )
+        self.rows_read_direct += int(raw.count().execute()) + len(skipped) - framed
+        relations = self.ws.number_rows(raw, skipped)
+        self._staged.extend(relations)
+        return relations[-1]
 
     def spreadsheet(self, sheet: str | int | None = None) -> ir.Table:
         """One sheet of a workbook as a relation of text columns plus ``__record``."""

@@ -92,6 +92,6 @@ def _looks_cyrillic(sample: bytes) -> bool:
     return in_words >= 0.8 * len(cyrillic)
 
 
-def open_text(path: Path, encoding: str) -> codecs.StreamReader:
+def open_text(path: Path, encoding: str) -> codecs.StreamReaderWriter:
     """Open a file as text in a detected encoding (never raising on a stray byte for utf-8-mixed)."""
-    return codecs.open(str(path), "r", encoding=encoding)  # noqa: SIM115 - caller closes
+    return codecs.open(str(path), "r", encoding=encoding)

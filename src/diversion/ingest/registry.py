@@ -9,16 +9,41 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from diversion.ingest import declarations_csv
+from diversion.ingest import (
+    armstat,
+    baci,
+    baci_codes,
+    bods,
+    comext,
+    commodity_list,
+    comtrade_api,
+    comtrade_legacy,
+    declarations_csv,
+    ftm,
+    imf_imts,
+    kg_stat,
+    kz_stat,
+    mapping,
+    mapping_definition,
+    ofac_add,
+    ofac_alt,
+    ofac_sdn,
+    opensanctions_csv,
+    uz_stat,
+)
 from diversion.ingest.context import Sample
 
-ADAPTERS: tuple[ModuleType, ...] = (declarations_csv,)
+ADAPTERS: tuple[ModuleType, ...] = (
+    mapping_definition, mapping, commodity_list, declarations_csv,
+    comtrade_api, comtrade_legacy, comext, baci, baci_codes, kz_stat, kg_stat, uz_stat, armstat, imf_imts,
+    ftm, bods, opensanctions_csv, ofac_sdn, ofac_alt, ofac_add,
+)  # fmt: skip
 
 
 def get_adapter(name: str) -> ModuleType | None:
     """The adapter registered as ``name``, e.g. "declarations.csv"."""
     for adapter in ADAPTERS:
-        if adapter.FORMAT == name:
+        if name == adapter.FORMAT:
             return adapter
     return None
 

@@ -22,8 +22,9 @@ from typing import Any
 import pyarrow as pa
 
 from diversion.errors import DiversionError, UnreadableInput
+from diversion.ingest import mapping
 from diversion.ingest import registry as adapters
-from diversion.ingest.context import Context, Sample
+from diversion.ingest.context import NATIVE_ENCODINGS, Context, EncodingMismatch, Sample
 from diversion.ingest.encoding import MIXED, detect_encoding
 from diversion.ingest.tabular import head_text, sniff_csv
 from diversion.ingest.writer import Prepared, prepare, write
@@ -138,10 +139,18 @@ def ingest(
             if report.sha256 is not None and report.error is None and report.sha256 not in known:
                 known[report.sha256] = InputReport(**{**asdict(report), "skipped": run_id})
         seconds = (datetime.now(UTC) - started).total_seconds()
-        manifest.stages.append({"name": "ingest", "seconds": round(seconds, 3), "rows": sum(i.rows_read for i in manifest.inputs)})
+        manifest.stages.append(
+            {
+                "name": "ingest",
+                "seconds": round(seconds, 3),
+                "rows": sum(i.rows_read for i in manifest.inputs),
+            }
+        )
         manifest.finished = _now()
         if any(i.skipped is None for i in manifest.inputs):
-            _record_run(ws, manifest, command)  # a run that only met known files changes nothing, not even runs
+            _record_run(
+                ws, manifest, command
+            )  # a run that only met known files changes nothing, not even runs
     if progress is not None:
         progress("done", len(files), len(files))
     return manifest
@@ -169,6 +178,13 @@ def _ingest_file(
         sample = take_sample(path)
         report.encoding = sample.encoding
         adapter = adapters.get_adapter(format) if format else adapters.detect(sample)
+        if (
+            adapter is None
+            and format is None
+            and options.get("mapping") is not None
+            and mapping.accepts(sample)
+        ):
+            adapter = mapping  # a table no format recognises is read through the --mapping given
         if adapter is None:
             raise UnreadableInput(str(path), 1, adapters.expected_layouts(), _found(sample))
         report.format = adapter.FORMAT
@@ -181,23 +197,36 @@ def _ingest_file(
 
 
 def _run_adapter(
-    ws: Workspace, run_id: str, path: Path, sample: Sample, adapter: Any, options: dict[str, Any], report: InputReport
+    ws: Workspace,
+    run_id: str,
+    path: Path,
+    sample: Sample,
+    adapter: Any,
+    options: dict[str, Any],
+    report: InputReport,
 ) -> None:
     ctx = Context(ws, run_id, path, str(path), sample.encoding, sample, options)
     try:
         try:
-            prepared = [prepare(ws, staged) for staged in adapter.read(ctx)]
-        except UnreadableInput as exc:
-            if sample.encoding != "utf-8" or "UTF8" not in str(exc):
+            prepared = _prepare_all(ws, ctx, adapter)
+        except (EncodingMismatch, UnreadableInput) as exc:
+            if sample.encoding not in NATIVE_ENCODINGS or (
+                not isinstance(exc, EncodingMismatch) and "UTF8" not in str(exc)
+            ):
                 raise
-            # A large file whose head was clean UTF-8 but whose tail is not: read it again, forgiving stray bytes.
+            # A file whose head was clean UTF-8 but whose body is not: read it again, forgiving stray bytes.
             ctx.release()
             sample.encoding = report.encoding = MIXED
             ctx = Context(ws, run_id, path, str(path), MIXED, sample, options)
-            prepared = [prepare(ws, staged) for staged in adapter.read(ctx)]
+            prepared = _prepare_all(ws, ctx, adapter)
         _store(ws, ctx, prepared, report)
     finally:
         ctx.release()
+
+
+def _prepare_all(ws: Workspace, ctx: Context, adapter: Any) -> list[Prepared]:
+    """Run the adapter and compute its checked rows; the file is fully read when this returns."""
+    return [prepare(ws, staged) for staged in adapter.read(ctx)]
 
 
 def _store(ws: Workspace, ctx: Context, prepared: list[Prepared], report: InputReport) -> None:
@@ -286,9 +315,14 @@ def _known_digests(ws: Workspace) -> dict[str, InputReport]:
     done = inputs.filter(inputs.error.isnull() & inputs.sha256.notnull()).to_pyarrow().to_pylist()
     return {
         row["sha256"]: InputReport(
-            path=row["path"], sha256=row["sha256"], format=row["format"], encoding=row["encoding"],
-            rows_read=row["rows_read"], rows_accepted=row["rows_accepted"],
-            rows_quarantined=row["rows_quarantined"], skipped=row["run_id"],
+            path=row["path"],
+            sha256=row["sha256"],
+            format=row["format"],
+            encoding=row["encoding"],
+            rows_read=row["rows_read"],
+            rows_accepted=row["rows_accepted"],
+            rows_quarantined=row["rows_quarantined"],
+            skipped=row["run_id"],
         )
         for row in done
     }
@@ -318,7 +352,15 @@ def _record_run(ws: Workspace, manifest: Manifest, command: str) -> None:
 def versions() -> dict[str, str]:
     """Versions of Diversion and of the engines it ran on, for the manifest."""
     found = {"python": platform.python_version()}
-    for package in ("diversion", "ibis-framework", "duckdb", "pyarrow", "followthemoney", "rigour", "pyspark"):
+    for package in (
+        "diversion",
+        "ibis-framework",
+        "duckdb",
+        "pyarrow",
+        "followthemoney",
+        "rigour",
+        "pyspark",
+    ):
         try:
             found[package] = version(package)
         except PackageNotFoundError:

@@ -25,6 +25,9 @@ from diversion.model.hs import normalize_hs_expr
 REASON = "_reason"
 RAW = "_raw"
 ROW_HASH = "_row_hash"  # of the raw fields: finds exact duplicate rows cheaply
+LAYER = "__layer"
+"""An impure column that keeps each layer of :func:`stage` a projection of its own: Ibis otherwise inlines
+nested projections, repeating every parse expression wherever a check refers to its column."""
 
 # Placeholders that mean "no value" in published tables: "-" (Kyrgyz NSC), ".." and "..." (IMF, Eurostat).
 NULL_WORDS = ("", "-", "--", "—", "–", "..", "...", "na", "n/a", "nan", "null", "none", "x", ":", "-0-")
@@ -42,29 +45,83 @@ class Staged:
     counted: bool = True  # False for rows derived from records already counted in another stage
 
 
+def one_of(value: ir.StringValue, options: Sequence[str]) -> ir.BooleanValue:
+    """Whether text is one of some constants (none of which contains "|").
+
+    A substring test against "|a|b|c|" is the cheapest form engines run: ``isin`` on a constant list
+    compiles in DuckDB to a join per column, and a regular expression costs more per cell.
+    """
+    if any(SEPARATOR in option for option in options):
+        raise ValueError(f"one_of options cannot contain {SEPARATOR!r}")
+    catalogue = ibis.literal(SEPARATOR + SEPARATOR.join(options) + SEPARATOR)
+    return catalogue.contains(SEPARATOR + value + SEPARATOR) & ~value.contains(SEPARATOR)
+
+
+SEPARATOR = "|"
+
+_LONGEST_NULL_WORD = max(len(word) for word in NULL_WORDS)
+
+
+def trimmed(raw: ir.Value) -> ir.StringValue:
+    """Text without surrounding blanks, empty as null: what free text (names, descriptions) gets."""
+    value = raw.cast("string")
+    # Most cells need no trimming, and building a trimmed copy of every cell is the dearest step of a load.
+    padded = ibis.or_(*[edge(blank) for blank in (" ", "\t") for edge in (value.startswith, value.endswith)])
+    return ibis.ifelse(padded, value.strip(), value).nullif("")
+
+
 def clean_text(raw: ir.Value) -> ir.StringValue:
-    """Trimmed text, with empty strings and placeholders as null."""
-    text = raw.cast("string").strip()
-    return ibis.ifelse(text.lower().isin(list(NULL_WORDS)), ibis.null("string"), text)
+    """Trimmed text, with empty strings and placeholders ("-", "..", "n/a") as null: for values to parse."""
+    text = trimmed(raw)
+    # Only short values can be placeholders: the length test spares a regular expression on most cells.
+    return ibis.cases(
+        (text.length() > _LONGEST_NULL_WORD, text),
+        (one_of(text.lower(), NULL_WORDS), ibis.null("string")),
+        else_=text,
+    )
+
+
+_PLAIN_NUMBER = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
 
 
 def parse_number(raw: ir.Value) -> ir.FloatingValue:
     """A number written with spaces as thousands separators or a decimal comma, else null."""
-    text = clean_text(raw).re_replace("[ \u00a0\u202f']", "")
-    text = ibis.ifelse(text.re_search("^-?[0-9]+,[0-9]+$"), text.replace(",", "."), text)
-    return text.try_cast("float64")
+    return number_from_text(clean_text(raw))
+
+
+def number_from_text(text: ir.StringValue) -> ir.FloatingValue:
+    """:func:`parse_number` of text already cleaned."""
+    spaced = text.re_replace("[ \u00a0\u202f']", "")
+    spaced = ibis.cases(
+        (spaced.re_search("^-?[0-9]+,[0-9]+$"), spaced.replace(",", ".")),  # one comma: a decimal comma
+        (spaced.re_search(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"), spaced.replace(",", "")),  # 1,234,567.5
+        else_=spaced,
+    )
+    # Plain numbers (nearly all cells) are cast directly; only the others are cleaned first.
+    return ibis.ifelse(
+        text.re_search(_PLAIN_NUMBER), text, spaced.re_search(_PLAIN_NUMBER).ifelse(spaced, "")
+    ).try_cast("float64")
+
+
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 def parse_date(raw: ir.Value) -> ir.DateValue:
     """ISO dates (2022-04-15, 2022-04-15T00:00:00) or day-first dates (15.04.2022, 15/04/2022)."""
-    text = clean_text(raw)
-    iso = text.substr(0, 10)
+    return date_from_text(clean_text(raw))
+
+
+def date_from_text(text: ir.StringValue) -> ir.DateValue:
+    """:func:`parse_date` of text already cleaned."""
     day_first = text.re_replace(r"^([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})$", r"\3-\2-\1")
     day_first = day_first.re_replace(r"^([0-9]{4})-([0-9])-", r"\1-0\2-").re_replace(r"-([0-9])$", r"-0\1")
-    candidate = ibis.ifelse(text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"), iso, day_first)
-    return ibis.ifelse(candidate.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), candidate, ibis.null("string")).try_cast(
-        "date"
+    candidate = ibis.cases(
+        (text.re_search(_ISO_DATE), text),
+        (text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T"), text.substr(0, 10)),
+        else_=day_first,
     )
+    # Validated by shape first: engines differ on what else a date cast accepts ("2022-04" on Spark).
+    return ibis.ifelse(candidate.re_search(_ISO_DATE), candidate, ibis.null("string")).try_cast("date")
 
 
 def quoted(value: ir.StringValue) -> ir.StringValue:
@@ -100,7 +157,9 @@ def stage(
     hs_column = checks.HS_COLUMNS.get(table)
     raw_names = list(raw_columns) if raw_columns is not None else [c for c in raw.columns if c != RECORD]
 
-    passthrough = {name: _as_value(raw, value, dt.string) for name, value in fields.items() if name.startswith("__")}
+    passthrough = {
+        name: _as_value(raw, value, dt.string) for name, value in fields.items() if name.startswith("__")
+    }
     exprs: dict[str, ir.Value] = {}
     for column in target.names:
         if column in schema.PROVENANCE:
@@ -108,15 +167,26 @@ def stage(
         value = fields.get(column)
         exprs[column] = _as_value(raw, value, target[column])
 
-    # One projection first, so later joins see plain columns whatever the adapter's expressions were.
+    # Layers, each computed once: the adapter's expressions; their cleaned text; countries joined; parsed values.
     base = raw.select(
         **{f"__f_{c}": v for c, v in exprs.items()},
         **{RECORD: raw[RECORD]},
         **{f"__raw_{c}": raw[c] for c in raw_names},
         **passthrough,
     )
-    # Countries: join the alias table once per country column, on the folded text.
-    keyed = base.mutate(**{f"__key_{c}": fold_expr(clean_text(base[f"__f_{c}"])) for c in country_columns if c in fields})
+    text_columns = [c for c in exprs if base[f"__f_{c}"].type().is_string()]
+    keyed = _layer(
+        base,
+        {
+            f"__t_{c}": (trimmed if target[c].is_string() and c not in country_columns else clean_text)(
+                base[f"__f_{c}"]
+            )
+            for c in text_columns
+        },
+    )
+    keyed = keyed.mutate(
+        **{f"__key_{c}": fold_expr(keyed[f"__t_{c}"]) for c in country_columns if c in fields}
+    )
     country_found: dict[str, tuple[str, str]] = {}
     for column in country_columns:
         if column not in fields:
@@ -124,36 +194,45 @@ def stage(
         alias = ctx.country_aliases().view()
         code, is_country = f"__code_{column}", f"__isc_{column}"
         alias = alias.select(
-            **{f"__k2_{column}": alias.country_key, code: alias.country_code, is_country: alias.country_is_country}
+            **{
+                f"__k2_{column}": alias.country_key,
+                code: alias.country_code,
+                is_country: alias.country_is_country,
+            }
         )
-        keyed = keyed.left_join(alias, keyed[f"__key_{column}"] == alias[f"__k2_{column}"]).drop(f"__k2_{column}")
+        keyed = keyed.left_join(alias, keyed[f"__key_{column}"] == alias[f"__k2_{column}"]).drop(
+            f"__k2_{column}"
+        )
         country_found[column] = (code, is_country)
-    exprs = {column: keyed[f"__f_{column}"] for column in exprs}
+
     parsed: dict[str, ir.Value] = {}
     texts: dict[str, ir.Value] = {}  # the input text behind each parsed column, for messages
     failures: list[tuple[str, str]] = []  # (column, message prefix): input text present but no value
-    for column, value in exprs.items():
+    flags = {f"{c}_is_country" for c in country_found}
+    for column in exprs:
+        if column in flags:
+            continue  # set from the country's own lookup below
         dtype = target[column]
+        text = keyed[f"__t_{column}"] if column in text_columns else None
         if column in country_found:
             code, is_country = country_found[column]
-            texts[column], parsed[column] = clean_text(value), keyed[code]
+            texts[column], parsed[column] = text, keyed[code]
             parsed[f"__isc_{column}"] = keyed[is_country]
             failures.append((column, f"unknown country {column} "))
             flag = f"{column}_is_country"
             if flag in target.names:
                 parsed[flag] = keyed[is_country]
-        elif column == hs_column:
-            texts[column] = clean_text(value)
-            parsed[column] = normalize_hs_expr(texts[column])
+        elif column == hs_column and text is not None:
+            texts[column], parsed[column] = text, normalize_hs_expr(text)
             failures.append((column, f"not an HS code: {column} "))
-        elif value.type().is_string() and not dtype.is_string():
-            texts[column] = clean_text(value)
-            parsed[column], word = _parse_typed(value, dtype)
+        elif text is not None and not dtype.is_string():
+            texts[column] = text
+            parsed[column], word = _parse_typed(text, dtype)
             failures.append((column, f"not {word}: {column} "))
-        elif dtype.is_string():
-            parsed[column] = clean_text(value) if value.type().is_string() else value.cast(dtype)
+        elif text is not None:
+            parsed[column] = text
         else:
-            parsed[column] = value.cast(dtype)
+            parsed[column] = keyed[f"__f_{column}"].cast(dtype)
     for column in target.names:
         if column.endswith("_is_country") and column not in parsed:
             parsed[column] = ibis.null("boolean")
@@ -164,9 +243,10 @@ def stage(
         **{RECORD: keyed[RECORD]},
         **{f"__raw_{c}": keyed[f"__raw_{c}"] for c in raw_names},
         **{name: keyed[name] for name in passthrough},
+        **{LAYER: ibis.random()},
     )
     if derive is not None:
-        rows = rows.mutate(**derive(rows))
+        rows = _layer(rows, dict(derive(rows)))
     problems: list[Check] = []
     for column, message in failures:
         text = rows[f"__text_{column}"]
@@ -174,7 +254,12 @@ def stage(
     if table not in checks.AGGREGATES_ALLOWED:
         for column in country_found:
             text = rows[f"__text_{column}"]
-            problems.append((rows[f"__isc_{column}"] == False, f"{column} is an aggregate, not a country: " + quoted(text)))  # noqa: E712
+            problems.append(
+                (
+                    ~rows[f"__isc_{column}"],
+                    f"{column} is an aggregate, not a country: " + quoted(text),
+                )
+            )
     if extra_checks is not None:
         problems.extend(extra_checks(rows))  # the format's own words first: they are the more precise
     problems.extend(_table_checks(table, rows))
@@ -186,8 +271,13 @@ def stage(
         record=rows[RECORD].cast("string"),
         run_id=ibis.literal(ctx.run_id),
     )
-    helpers = [c for c in rows.columns if c.startswith(("__raw_", "__text_", "__isc_"))]
+    helpers = [c for c in rows.columns if c.startswith(("__raw_", "__text_", "__isc_")) or c == LAYER]
     return Staged(table, rows.drop(*helpers), counted=counted)
+
+
+def _layer(table: ir.Table, columns: Mapping[str, ir.Value]) -> ir.Table:
+    """Add columns as a projection the SQL compiler will not fold into the next one (see LAYER)."""
+    return table.mutate(**columns, **{LAYER: ibis.random()})
 
 
 def _as_value(raw: ir.Table, value: ir.Value | str | None, dtype: dt.DataType) -> ir.Value:
@@ -198,18 +288,17 @@ def _as_value(raw: ir.Table, value: ir.Value | str | None, dtype: dt.DataType) -
     return value
 
 
-def _parse_typed(value: ir.Value, dtype: dt.DataType) -> tuple[ir.Value, str]:
-    """The typed value of a text column, and what it failed to be when null."""
-    text = clean_text(value)
+def _parse_typed(text: ir.StringValue, dtype: dt.DataType) -> tuple[ir.Value, str]:
+    """The typed value of cleaned text, and what it failed to be when null."""
     if dtype.is_floating() or dtype.is_integer():
-        return parse_number(value).cast(dtype), "a number"
+        return number_from_text(text).cast(dtype), "a number"
     if dtype.is_date():
-        return parse_date(value), "a date"
+        return date_from_text(text), "a date"
     if dtype.is_boolean():
         lowered = text.lower()
         flag = ibis.cases(
-            (lowered.isin(["true", "t", "1", "yes", "y"]), True),
-            (lowered.isin(["false", "f", "0", "no", "n"]), False),
+            (one_of(lowered, ["true", "t", "1", "yes", "y"]), True),
+            (one_of(lowered, ["false", "f", "0", "no", "n"]), False),
             else_=ibis.null("boolean"),
         )
         return flag, "true or false"
@@ -224,20 +313,30 @@ def _table_checks(table: str, rows: ir.Table) -> list[Check]:
         if name == table:
             value = rows[column]
             found.append(
-                (value.notnull() & ~value.isin(list(allowed)), f"{column} must be one of {', '.join(allowed)}: " + quoted(value))
+                (
+                    value.notnull() & ~one_of(value, allowed),
+                    f"{column} must be one of {', '.join(allowed)}: " + quoted(value),
+                )
             )
     for column in checks.NON_NEGATIVE.get(table, ()):
         value = rows[column]
         found.append((value < 0, f"negative {column}: " + quoted(value.cast("string"))))
     if "share" in rows.columns and table == "relations":
-        found.append((rows.share > checks.SHARE_MAX, "share above 100%: " + quoted(rows.share.cast("string"))))
-    earliest = ibis.literal(date.fromisoformat(checks.EARLIEST_DATE))
+        found.append(
+            (rows.share > checks.SHARE_MAX, "share above 100%: " + quoted(rows.share.cast("string")))
+        )
+    recent = ibis.literal(date.fromisoformat(checks.EARLIEST_DATE))
+    historic = ibis.literal(date.fromisoformat(checks.EARLIEST_HISTORIC_DATE))
     latest = ibis.literal(date.today().replace(year=date.today().year + 1))
     for column, dtype in schema.schema(table).items():
         if dtype.is_date() and column in rows.columns:
             value = rows[column]
+            earliest = historic if (table, column) in checks.HISTORIC_DATES else recent
             found.append(
-                ((value < earliest) | (value > latest), f"impossible date: {column} " + quoted(value.cast("string")))
+                (
+                    (value < earliest) | (value > latest),
+                    f"impossible date: {column} " + quoted(value.cast("string")),
+                )
             )
     return found
 

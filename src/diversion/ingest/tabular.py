@@ -89,7 +89,7 @@ class CsvStream:
     ) -> None:
         self.path = path
         self.encoding = encoding
-        self.names = column_names or _unique(layout.header)
+        self.names = column_names or unique_names(layout.header)
         self.has_header = has_header
         self.delimiter = layout.delimiter
         self.rejects: list[Reject] = []
@@ -138,7 +138,10 @@ class CsvStream:
         )
         try:
             stream = pacsv.open_csv(
-                self.path, read_options=read_options, parse_options=parse_options, convert_options=convert_options
+                self.path,
+                read_options=read_options,
+                parse_options=parse_options,
+                convert_options=convert_options,
             )
             for batch in stream:
                 yield self._numbered(batch)
@@ -161,7 +164,7 @@ class CsvStream:
         return pa.RecordBatch.from_arrays([*batch.columns, pa.array(numbers)], schema=self.schema)
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
     """Column names made unique and non-empty (a repeated or blank header cell would break the table)."""
     seen: dict[str, int] = {}
     result = []
@@ -213,7 +216,7 @@ def _cell_text(cell: object) -> str:
 
 def rows_to_arrow(header: list[str], rows: list[list[str]]) -> pa.Table:
     """Rows of text as an Arrow table with record numbers; short rows padded, long ones kept whole."""
-    names = _unique(header)
+    names = unique_names(header)
     width = len(names)
     columns = [[(row[i] if i < len(row) else "") for row in rows] for i in range(width)]
     arrays = [pa.array(col, type=pa.string()) for col in columns]

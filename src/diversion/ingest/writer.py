@@ -56,7 +56,10 @@ def write(ws: Workspace, prepared: Prepared) -> Written:
             _write_flows(ws, accepted)
         else:
             ws.insert(prepared.table, accepted)
-        ws.insert("quarantine", rejected.select("run_id", "source", "record", reason=rejected[REASON], raw=rejected[RAW]))
+        ws.insert(
+            "quarantine",
+            rejected.select("run_id", "source", "record", reason=rejected[REASON], raw=rejected[RAW]),
+        )
         counts = checked.aggregate(
             accepted=checked[REASON].isnull().sum(), quarantined=checked[REASON].notnull().sum()
         ).execute()
@@ -71,7 +74,9 @@ def _mark_duplicates(ws: Workspace, checked: ir.Table, table: str) -> ir.Table:
     repeated = valid.group_by(ROW_HASH).aggregate(n=valid.count()).filter(lambda t: t.n > 1)
     if int(repeated.count().execute()) == 0:
         return checked
-    keys = [c for c, dtype in schema.schema(table).items() if c not in schema.PROVENANCE and not dtype.is_array()]
+    keys = [
+        c for c, dtype in schema.schema(table).items() if c not in schema.PROVENANCE and not dtype.is_array()
+    ]
     candidates = valid.semi_join(repeated, ROW_HASH)
     window = ibis.window(group_by=[candidates[k] for k in keys])
     first = candidates[RECORD].min().over(window)
@@ -83,7 +88,13 @@ def _mark_duplicates(ws: Workspace, checked: ir.Table, table: str) -> ir.Table:
     dups = ws.materialize(dups)
     marked = checked.left_join(dups, checked[RECORD] == dups.__dup_record)
     marked = marked.mutate(**{REASON: marked[REASON].coalesce(marked.__dup_reason)})
-    marked = marked.mutate(**{RAW: ibis.ifelse(marked.__dup_reason.notnull(), ibis.literal("(same as the first copy)"), marked[RAW])})
+    marked = marked.mutate(
+        **{
+            RAW: ibis.ifelse(
+                marked.__dup_reason.notnull(), ibis.literal("(same as the first copy)"), marked[RAW]
+            )
+        }
+    )
     return ws.materialize(marked.drop("__dup_record", "__dup_reason", "__is_dup"))
 
 

@@ -49,7 +49,9 @@ COUNTRY_COLUMNS: Final = MappingProxyType(
 AGGREGATES_ALLOWED: Final = frozenset({"flows", "flow_breakdowns"})
 """Tables where a country column may hold an aggregate (World, EU-27): statistics report totals."""
 
-HS_COLUMNS: Final = MappingProxyType({"flows": "hs_code", "flow_breakdowns": "hs_code", "commodity_lists": "hs_code"})
+HS_COLUMNS: Final = MappingProxyType(
+    {"flows": "hs_code", "flow_breakdowns": "hs_code", "commodity_lists": "hs_code"}
+)
 """Columns holding an HS code (declarations handle theirs: HS-6 plus the national code)."""
 
 ENUMS: Final = MappingProxyType(
@@ -62,7 +64,20 @@ ENUMS: Final = MappingProxyType(
 """Columns with a closed set of values."""
 
 EARLIEST_DATE: Final = "1950-01-01"
-"""Dates before this are typing errors in trade data (00.00.1900 defaults, two-digit years)."""
+"""Dates of trade before this are typing errors (00.00.1900 defaults, two-digit years)."""
+
+EARLIEST_HISTORIC_DATE: Final = "1800-01-01"
+"""Births, foundings and old ownerships may be that old; before it, a date is a typing error."""
+
+HISTORIC_DATES: Final = frozenset(
+    {
+        ("parties", "birth_date"),
+        ("parties", "incorporation_date"),
+        ("relations", "start_date"),
+        ("relations", "end_date"),
+    }
+)
+"""Date columns that may hold dates before EARLIEST_DATE."""
 
 SHARE_MAX: Final = 100.0
 """Ownership shares are percentages."""

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import gettext
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from typing import Final, NamedTuple
 
+import ibis
 import ibis.expr.types as ir
 import pycountry
 import yaml
@@ -22,6 +24,8 @@ LANGUAGES: Final = ("ru", "kk", "ky", "uk", "de", "fr")
 """Languages whose country names pycountry's ISO 3166 translations contribute."""
 
 _FOLD_PATTERN: Final = r"[^\p{L}\p{N}]+"
+_SHORT: Final = 3
+"""Codes (KZ, KAZ, 398) are only lower-cased: it spares a regular expression on most cells."""
 
 
 class Country(NamedTuple):
@@ -36,6 +40,8 @@ def fold(text: str) -> str:
     'korea rep'
     """
     lowered = text.lower().replace("ё", "е").replace("’", "'")
+    if len(lowered.strip()) <= _SHORT:
+        return lowered.strip()
     kept = "".join(ch if _is_letter_or_digit(ch) else " " for ch in lowered)
     return " ".join(kept.split())
 
@@ -47,7 +53,9 @@ def _is_letter_or_digit(ch: str) -> bool:
 def fold_expr(raw: ir.StringValue) -> ir.StringValue:
     """The engine form of :func:`fold`."""
     lowered = raw.lower().replace("ё", "е").replace("’", "'")
-    return lowered.re_replace(_FOLD_PATTERN, " ").strip()
+    return ibis.ifelse(
+        lowered.strip().length() <= _SHORT, lowered.strip(), lowered.re_replace(_FOLD_PATTERN, " ").strip()
+    )
 
 
 @cache
@@ -77,7 +85,7 @@ def _iso_keys(country: object) -> list[str]:
 
 
 @cache
-def _translation(language: str) -> gettext.NullTranslations.gettext:  # type: ignore[name-defined]
+def _translation(language: str) -> Callable[[str], str]:
     try:
         return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]).gettext
     except OSError:  # a language pycountry does not ship: contribute nothing

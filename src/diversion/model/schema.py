@@ -155,7 +155,13 @@ TABLES: Final[MappingProxyType[str, dict[str, str]]] = MappingProxyType(
             "rows_quarantined": "int64",
             "error": "string",
         },
-        "quarantine": {"run_id": "string", "source": "string", "record": "string", "reason": "string", "raw": "string"},
+        "quarantine": {
+            "run_id": "string",
+            "source": "string",
+            "record": "string",
+            "reason": "string",
+            "raw": "string",
+        },
     }
 )
 """Canonical table name -> column -> Ibis type."""

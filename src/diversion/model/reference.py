@@ -1,0 +1,100 @@
+"""Reference data shipped with Diversion: the CHPL tiers and the HS 2022 <-> 2017 correlation.
+
+Both live as CSV in ``diversion/data/`` with leading ``#`` lines that give source, publisher, version,
+licence and field meanings. Here they become Arrow tables in the canonical schemas (``commodity_lists``,
+``hs_correlation``) that the workspace loads once, plus small lookups for code that runs in Python.
+Every CHPL row cites its line in the shipped file (``record``), so a lead can point at the list entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import cache
+from importlib.resources import files
+from typing import Final
+
+import pyarrow as pa
+
+from diversion.model import schema
+
+CHPL_FILE: Final = "chpl_hs6_tiers.csv"
+CORRELATION_FILE: Final = "hs2022_hs2017_correlation.csv"
+CHPL_LIST: Final = "chpl"
+"""The ``list`` value of CHPL rows in ``commodity_lists``."""
+CHPL_HS_VERSION: Final = "HS2022"
+REFERENCE_RUN: Final = "reference"
+"""The ``run_id`` of rows that come with the package rather than from an ingest run."""
+
+
+def _rows(name: str) -> list[tuple[int, dict[str, str]]]:
+    """The data rows of a shipped CSV with their line numbers in the file (comment lines counted)."""
+    text = files("diversion.data").joinpath(name).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    reader = csv.DictReader(io.StringIO("\n".join(lines[first:])))
+    # line_num counts the lines read from the header on, so the file line of a row is first + line_num.
+    return [(first + reader.line_num, dict(row)) for row in reader]
+
+
+@cache
+def _chpl_rows() -> tuple[tuple[int, dict[str, str]], ...]:
+    return tuple(_rows(CHPL_FILE))
+
+
+@cache
+def _correlation_rows() -> tuple[dict[str, str], ...]:
+    return tuple(row for _, row in _rows(CORRELATION_FILE))
+
+
+def chpl_table() -> pa.Table:
+    """The CHPL as ``commodity_lists`` rows: list "chpl", HS 2022 codes, tier, description, version."""
+    rows = _chpl_rows()
+    data = {
+        "list": [CHPL_LIST] * len(rows),
+        "hs_code": [row["hs6"] for _, row in rows],
+        "hs_version": [CHPL_HS_VERSION] * len(rows),
+        "tier": [row["tier"] for _, row in rows],
+        "description": [row["hs2022_description"] for _, row in rows],
+        "list_version": [row["list_version"] for _, row in rows],
+        "source": [f"diversion:data/{CHPL_FILE}"] * len(rows),
+        "record": [str(line) for line, _ in rows],
+        "run_id": [REFERENCE_RUN] * len(rows),
+    }
+    return pa.table(data, schema=schema.schema("commodity_lists").to_pyarrow())
+
+
+def hs_correlation_table() -> pa.Table:
+    """The UNSD HS 2022 -> HS 2017 correlation as ``hs_correlation`` rows (hs2022, hs2017, relationship)."""
+    rows = _correlation_rows()
+    data = {column: [row[column] for row in rows] for column in ("hs2022", "hs2017", "relationship")}
+    return pa.table(data, schema=schema.schema("hs_correlation").to_pyarrow())
+
+
+@cache
+def chpl_codes() -> dict[str, str]:
+    """CHPL HS-6 codes and their tiers, e.g. ``{"854231": "1", "880730": "3.B", ...}``.
+
+    >>> chpl_codes()["854231"]
+    '1'
+    """
+    return {row["hs6"]: row["tier"] for _, row in _chpl_rows()}
+
+
+@cache
+def _hs2017_index() -> dict[str, tuple[tuple[str, str], ...]]:
+    index: dict[str, list[tuple[str, str]]] = {}
+    for row in _correlation_rows():
+        index.setdefault(row["hs2022"], []).append((row["hs2017"], row["relationship"]))
+    return {code: tuple(pairs) for code, pairs in index.items()}
+
+
+def hs2017_for(hs2022_code: str) -> list[tuple[str, str]]:
+    """The HS 2017 subheadings an HS 2022 subheading corresponds to, each with the relationship.
+
+    Drones (8806, new in HS 2022) were classified under 8802 and 8525 before:
+
+    >>> hs2017_for("880622")
+    [('852580', 'n:n'), ('880211', 'n:n'), ('880220', 'n:n')]
+    """
+    return list(_hs2017_index().get(hs2022_code[:6], ()))
