@@ -93,7 +93,7 @@ def ingest(
         str | None, typer.Option("--format", help="Use this format for every file (see `diversion formats`).")
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", help="YAML column mapping for a CSV/XLSX layout.", exists=True)
+        str | None, typer.Option("--mapping", help="YAML column mapping: a file, or a shipped one (eaeu_g).")
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Stop at the first file that cannot be read.")
@@ -104,9 +104,14 @@ def ingest(
 
     Example: diversion ingest data/samples/ --db work.duckdb
     """
+    from diversion.ingest.registry import get_adapter, names
     from diversion.ingest.run import ingest as run_ingest
 
-    options = {"mapping": mapping} if mapping is not None else {}
+    if format is not None and get_adapter(format) is None:
+        raise typer.BadParameter(
+            f"unknown format {format!r}; known: {', '.join(names())}", param_hint="--format"
+        )
+    options: dict[str, object] = {"mapping": mapping} if mapping is not None else {}
     with workspace(db, backend) as ws, progress_bar(not as_json and sys.stderr.isatty()) as progress:
         try:
             manifest = run_ingest(ws, paths, format=format, options=options, strict=strict, progress=progress)

@@ -87,8 +87,8 @@ def stage_declarations(
         raw_columns: the input columns that make up ``_raw`` for quarantined rows (default: all).
         extra_checks: checks of the calling format beyond these.
     """
-    code = normalize_hs_expr(hs_text)
-    staged_fields = {**fields, "national_code": code, "hs_code": hs6_expr(code), "__hs_raw": hs_text}
+    # The code is normalised in derive, over the cleaned column: written once, computed once.
+    staged_fields = {**fields, "national_code": hs_text, "hs_code": None, "__hs_raw": hs_text}
     if direction_text is not None:
         staged_fields["direction"] = _direction(direction_text)
     return stage(
@@ -111,13 +111,16 @@ def stage_declarations(
 
 def _direction(raw: ir.StringValue) -> ir.StringValue:
     text = clean_text(raw).lower()
-    return ibis.cases(*[(text == key.lower(), value) for key, value in DIRECTIONS.items()], else_=text)
+    return text.cases(*[(key.lower(), value) for key, value in DIRECTIONS.items()], else_=text)
 
 
 def _derive(rows: ir.Table) -> dict[str, ir.Value]:
+    code = normalize_hs_expr(rows.national_code, cleaned=True)
     usd = ibis.ifelse(rows.value_usd.isnull() & (rows.currency.upper() == "USD"), rows.value, rows.value_usd)
     version = ibis.ifelse(rows.date >= ibis.literal(HS2022_START), "HS2022", "HS2017")
     return {
+        "national_code": code,
+        "hs_code": hs6_expr(code),
         "value_usd": usd,
         "hs_version": ibis.ifelse(rows.date.isnull(), ibis.null("string"), version),
         "currency": rows.currency.upper(),

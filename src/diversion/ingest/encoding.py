@@ -48,7 +48,7 @@ codecs.register(_search)
 
 
 def detect_encoding(path: Path) -> str:
-    """The encoding of a text file: utf-8, utf-8-sig, utf-16, utf-8-mixed, cp1251 or cp1252."""
+    """The encoding of a text file: utf-8, utf-8-sig, utf-16, utf-8-mixed or cp1251."""
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
     return detect_bytes_encoding(sample, complete=len(sample) < SAMPLE_BYTES)

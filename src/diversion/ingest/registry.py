@@ -29,6 +29,8 @@ from diversion.ingest import (
     ofac_alt,
     ofac_sdn,
     opensanctions_csv,
+    registry_csv,
+    relations_csv,
     uz_stat,
 )
 from diversion.ingest.context import Sample
@@ -36,7 +38,7 @@ from diversion.ingest.context import Sample
 ADAPTERS: tuple[ModuleType, ...] = (
     mapping_definition, mapping, commodity_list, declarations_csv,
     comtrade_api, comtrade_legacy, comext, baci, baci_codes, kz_stat, kg_stat, uz_stat, armstat, imf_imts,
-    ftm, bods, opensanctions_csv, ofac_sdn, ofac_alt, ofac_add,
+    ftm, bods, opensanctions_csv, ofac_sdn, ofac_alt, ofac_add, registry_csv, relations_csv,
 )  # fmt: skip
 
 

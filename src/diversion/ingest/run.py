@@ -128,32 +128,44 @@ def ingest(
         raise DiversionError(f"no such file or folder: {', '.join(missing)}")
     known = _known_digests(ws)
     started = datetime.now(UTC)
-    with ws.transaction():
+    pending: list[tuple[InputReport, Pending]] = []
+    try:
+        # Read and check every file first, outside the transaction: staging tables are temporary, and the
+        # engine scans them in parallel only once they are committed.
         for index, path in enumerate(files):
             if progress is not None:
                 progress(str(path), index, len(files))
-            report = _ingest_file(ws, run_id, path, format, options or {}, known)
+            report, prepared = _ingest_file(ws, run_id, path, format, options or {}, known)
             manifest.inputs.append(report)
+            if prepared is not None:
+                pending.append((report, prepared))
             if report.error is not None and strict:
                 raise UnreadableInput(str(path), None, "a readable input (--strict)", report.error)
             if report.sha256 is not None and report.error is None and report.sha256 not in known:
                 known[report.sha256] = InputReport(**{**asdict(report), "skipped": run_id})
-        seconds = (datetime.now(UTC) - started).total_seconds()
-        manifest.stages.append(
-            {
-                "name": "ingest",
-                "seconds": round(seconds, 3),
-                "rows": sum(i.rows_read for i in manifest.inputs),
-            }
-        )
-        manifest.finished = _now()
-        if any(i.skipped is None for i in manifest.inputs):
-            _record_run(
-                ws, manifest, command
-            )  # a run that only met known files changes nothing, not even runs
+        with ws.transaction():  # every file's rows land together, or none do
+            for report, (ctx, prepared_rows) in pending:
+                _store(ws, ctx, prepared_rows, report)
+            manifest.stages.append(
+                {
+                    "name": "ingest",
+                    "seconds": round((datetime.now(UTC) - started).total_seconds(), 3),
+                    "rows": sum(i.rows_read for i in manifest.inputs),
+                }
+            )
+            manifest.finished = _now()
+            if any(i.skipped is None for i in manifest.inputs):
+                _record_run(ws, manifest, command)  # a run that met only known files changes nothing
+    finally:
+        for _, (ctx, _rows) in pending:
+            ctx.release()
     if progress is not None:
         progress("done", len(files), len(files))
     return manifest
+
+
+Pending = tuple[Context, list[Prepared]]
+"""A file read and checked, waiting to be stored."""
 
 
 def _ingest_file(
@@ -163,7 +175,7 @@ def _ingest_file(
     format: str | None,
     options: dict[str, Any],
     known: dict[str, InputReport],
-) -> InputReport:
+) -> tuple[InputReport, Pending | None]:
     report = InputReport(path=str(path))
     try:
         report.sha256 = sha256(path)
@@ -174,7 +186,7 @@ def _ingest_file(
             report.rows_read, report.rows_accepted = earlier.rows_read, earlier.rows_accepted
             report.rows_quarantined = earlier.rows_quarantined
             report.skipped = f"already ingested as {earlier.path} in run {earlier.skipped}"
-            return report
+            return report, None
         sample = take_sample(path)
         report.encoding = sample.encoding
         adapter = adapters.get_adapter(format) if format else adapters.detect(sample)
@@ -188,12 +200,12 @@ def _ingest_file(
         if adapter is None:
             raise UnreadableInput(str(path), 1, adapters.expected_layouts(), _found(sample))
         report.format = adapter.FORMAT
-        _run_adapter(ws, run_id, path, sample, adapter, options, report)
+        return report, _run_adapter(ws, run_id, path, sample, adapter, options, report)
     except UnreadableInput as exc:
         report.error = str(exc)
     except (OSError, DiversionError) as exc:
         report.error = f"{path}: {exc}"
-    return report
+    return report, None
 
 
 def _run_adapter(
@@ -204,24 +216,35 @@ def _run_adapter(
     adapter: Any,
     options: dict[str, Any],
     report: InputReport,
-) -> None:
+) -> Pending:
+    """Read and check one file; on failure nothing of it is left staged."""
     ctx = Context(ws, run_id, path, str(path), sample.encoding, sample, options)
     try:
         try:
-            prepared = _prepare_all(ws, ctx, adapter)
+            return ctx, _prepare_all(ws, ctx, adapter)
         except (EncodingMismatch, UnreadableInput) as exc:
             if sample.encoding not in NATIVE_ENCODINGS or (
                 not isinstance(exc, EncodingMismatch) and "UTF8" not in str(exc)
             ):
                 raise
-            # A file whose head was clean UTF-8 but whose body is not: read it again, forgiving stray bytes.
-            ctx.release()
-            sample.encoding = report.encoding = MIXED
-            ctx = Context(ws, run_id, path, str(path), MIXED, sample, options)
-            prepared = _prepare_all(ws, ctx, adapter)
-        _store(ws, ctx, prepared, report)
-    finally:
+        # A file whose head was clean UTF-8 but whose body is not: read it again, forgiving stray bytes.
         ctx.release()
+        sample.encoding = report.encoding = MIXED
+        ctx = Context(ws, run_id, path, str(path), MIXED, sample, options)
+        return ctx, _prepare_all(ws, ctx, adapter)
+    except (DiversionError, OSError):
+        ctx.release()
+        raise
+    except (
+        Exception
+    ) as exc:  # an adapter meeting a layout it does not expect (e.g. a --format forced on a file)
+        ctx.release()
+        raise UnreadableInput(
+            str(path), None, f"a file in the {adapter.FORMAT} format", f"{type(exc).__name__}: {exc}"
+        ) from exc
+    except BaseException:
+        ctx.release()
+        raise
 
 
 def _prepare_all(ws: Workspace, ctx: Context, adapter: Any) -> list[Prepared]:

@@ -178,14 +178,12 @@ def stage(
     keyed = _layer(
         base,
         {
-            f"__t_{c}": (trimmed if target[c].is_string() and c not in country_columns else clean_text)(
-                base[f"__f_{c}"]
-            )
+            f"__t_{c}": _cleaner(table, c, target[c], c in country_columns)(base[f"__f_{c}"])
             for c in text_columns
         },
     )
     keyed = keyed.mutate(
-        **{f"__key_{c}": fold_expr(keyed[f"__t_{c}"]) for c in country_columns if c in fields}
+        **{f"__key_{c}": fold_expr(keyed[f"__t_{c}"], cleaned=True) for c in country_columns if c in fields}
     )
     country_found: dict[str, tuple[str, str]] = {}
     for column in country_columns:
@@ -273,6 +271,17 @@ def stage(
     )
     helpers = [c for c in rows.columns if c.startswith(("__raw_", "__text_", "__isc_")) or c == LAYER]
     return Staged(table, rows.drop(*helpers), counted=counted)
+
+
+def _cleaner(
+    table: str, column: str, dtype: dt.DataType, is_country: bool
+) -> Callable[[ir.Value], ir.StringValue]:
+    """How a text column is cleaned: values to parse lose placeholders, free text only its empty cells."""
+    if is_country or not dtype.is_string():
+        return clean_text
+    if column in checks.FREE_TEXT:
+        return lambda value: value.cast("string").nullif("")
+    return trimmed
 
 
 def _layer(table: ir.Table, columns: Mapping[str, ir.Value]) -> ir.Table:

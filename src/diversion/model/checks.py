@@ -81,3 +81,9 @@ HISTORIC_DATES: Final = frozenset(
 
 SHARE_MAX: Final = 100.0
 """Ownership shares are percentages."""
+
+FREE_TEXT: Final = frozenset(
+    {"exporter_name", "importer_name", "description", "brand", "model", "extra", "name", "address", "reason"}
+)
+"""Long text kept as written (only an empty cell becomes null): trimming every cell of these columns is the
+dearest step of a bulk load, and the resolution stage normalises names anyway."""

@@ -39,9 +39,9 @@ def fold(text: str) -> str:
     >>> fold("  Korea, Rep. ")
     'korea rep'
     """
+    if len(text.strip()) <= _SHORT:
+        return text.strip().lower()
     lowered = text.lower().replace("ё", "е").replace("’", "'")
-    if len(lowered.strip()) <= _SHORT:
-        return lowered.strip()
     kept = "".join(ch if _is_letter_or_digit(ch) else " " for ch in lowered)
     return " ".join(kept.split())
 
@@ -50,12 +50,12 @@ def _is_letter_or_digit(ch: str) -> bool:
     return unicodedata.category(ch)[0] in ("L", "N")
 
 
-def fold_expr(raw: ir.StringValue) -> ir.StringValue:
-    """The engine form of :func:`fold`."""
-    lowered = raw.lower().replace("ё", "е").replace("’", "'")
-    return ibis.ifelse(
-        lowered.strip().length() <= _SHORT, lowered.strip(), lowered.re_replace(_FOLD_PATTERN, " ").strip()
-    )
+def fold_expr(raw: ir.StringValue, *, cleaned: bool = False) -> ir.StringValue:
+    """The engine form of :func:`fold`; ``cleaned`` says the text is already trimmed."""
+    text = raw if cleaned else raw.strip()
+    folded = text.lower().replace("ё", "е").replace("’", "'").re_replace(_FOLD_PATTERN, " ").strip()
+    # Codes (the common case) take the short branch: a lower-casing, no regular expression.
+    return ibis.ifelse(text.length() <= _SHORT, text.lower(), folded)
 
 
 @cache

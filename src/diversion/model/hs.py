@@ -56,9 +56,13 @@ def hs6(code: str | None) -> str | None:
     return code[:6]
 
 
-def normalize_hs_expr(raw: ir.StringValue) -> ir.StringValue:
-    """The engine form of :func:`normalize_hs`: the same rules as one column expression."""
-    text = raw.strip()
+def normalize_hs_expr(raw: ir.StringValue, *, cleaned: bool = False) -> ir.StringValue:
+    """The engine form of :func:`normalize_hs`: the same rules as one column expression.
+
+    ``cleaned`` says the text is already trimmed (the trim is then not repeated in every branch).
+    """
+    raw = raw if cleaned else raw.strip()
+    text = raw
     # A regular expression rather than isin: DuckDB turns constant lists into a join per column.
     plain = text.re_search(r"^(?:[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8}|[0-9]{10})$") & (
         text.substr(0, 2) != "00"
@@ -70,7 +74,7 @@ def normalize_hs_expr(raw: ir.StringValue) -> ir.StringValue:
     digits_ok = text.re_search(r"^[0-9]{2,10}$") & (text.substr(0, 2) != "00")
     # Well-formed codes (nearly all) skip the rewriting.
     return ibis.cases(
-        (plain, raw.strip()), (is_total, ibis.literal(TOTAL)), (digits_ok, text), else_=ibis.null("string")
+        (plain, raw), (is_total, ibis.literal(TOTAL)), (digits_ok, text), else_=ibis.null("string")
     )
 
 

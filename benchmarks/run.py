@@ -1,0 +1,13 @@
+"""`make bench`: every benchmark, one at a time (the machine has few cores); figures in benchmarks/results/."""
+
+from __future__ import annotations
+
+from benchmarks import ingest_declarations
+
+
+def main() -> None:
+    ingest_declarations.main()
+
+
+if __name__ == "__main__":
+    main()
