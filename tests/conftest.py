@@ -10,7 +10,8 @@ import pytest
 from diversion.store import Workspace, open_workspace
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_DATA = REPO / "tests" / "data" / "real"
+"""Real public data (trade statistics, lists, BODS) copied from shared/data with its SOURCES.md."""
 SAMPLES = REPO / "data" / "samples"
 
 
@@ -22,8 +23,7 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
 
 
 def shared(relative: str) -> Path:
-    """A file of the shared real data, or skip the test when this checkout has none beside it."""
+    """A file of the real public data kept with the tests (see tests/data/real/README.md)."""
     path = SHARED_DATA / relative
-    if not path.exists():
-        pytest.skip(f"shared data not present: {path}")
+    assert path.exists(), f"missing test data: {path}"
     return path

@@ -42,7 +42,7 @@ def csv_text(rows: list[dict[str, str]], columns: tuple[str, ...] | list[str] = 
     """Rows as CSV text with a header (values quoted when they hold a comma or quote)."""
 
     def cell(value: str) -> str:
-        return '"' + value.replace('"', '""') + '"' if any(c in value for c in ',"\n') else value
+        return '"' + value.replace('"', '""') + '"' if any(c in value for c in ',"\n\r') else value
 
     lines = [",".join(columns)] + [",".join(cell(row.get(c, "")) for c in columns) for row in rows]
     return "\n".join(lines) + "\n"
