@@ -147,8 +147,9 @@ class Context:
         return self._stage(data)
 
     def reject(self, record: str, reason: str, raw: str) -> None:
-        """A record the adapter could not turn into rows at all (it is read and quarantined)."""
+        """A record the adapter could not turn into rows at all: counted as read, and quarantined."""
         self.rejects.append(Reject(record=record, reason=reason, raw=raw))
+        self.rows_read_direct += 1
 
     def country_aliases(self) -> ir.Table:
         """The country alias table (folded name or code -> ISO alpha-2 or aggregate), staged once."""

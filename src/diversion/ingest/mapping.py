@@ -203,7 +203,6 @@ def _csv_after_rows(ctx: Context, skip: int) -> ir.Table:
             ctx.reject(
                 str(record), f"expected {len(top)} fields, found {len(row)}", layout.delimiter.join(row)
             )
-            ctx.rows_read_direct += 1  # read, and quarantined as a parse reject
             continue
         rows.append(row)
         numbers.append(record)

@@ -13,6 +13,7 @@ import json
 import platform
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -178,34 +179,56 @@ def _ingest_file(
 ) -> tuple[InputReport, Pending | None]:
     report = InputReport(path=str(path))
     try:
-        report.sha256 = sha256(path)
-        earlier = known.get(report.sha256)
-        if earlier is not None:
-            # Same bytes as an earlier input: add nothing, and report what that ingest found.
-            report.format, report.encoding = earlier.format, earlier.encoding
-            report.rows_read, report.rows_accepted = earlier.rows_read, earlier.rows_accepted
-            report.rows_quarantined = earlier.rows_quarantined
-            report.skipped = f"already ingested as {earlier.path} in run {earlier.skipped}"
-            return report, None
-        sample = take_sample(path)
-        report.encoding = sample.encoding
-        adapter = adapters.get_adapter(format) if format else adapters.detect(sample)
-        if (
-            adapter is None
-            and format is None
-            and options.get("mapping") is not None
-            and mapping.accepts(sample)
-        ):
-            adapter = mapping  # a table no format recognises is read through the --mapping given
-        if adapter is None:
-            raise UnreadableInput(str(path), 1, adapters.expected_layouts(), _found(sample))
-        report.format = adapter.FORMAT
-        return report, _run_adapter(ws, run_id, path, sample, adapter, options, report)
+        if path.stat().st_size < HASH_IN_BACKGROUND_BYTES:
+            report.sha256 = sha256(path)
+            if report.sha256 in known:
+                return _already_ingested(report, known[report.sha256]), None
+            return report, _read_file(ws, run_id, path, format, options, report)
+        # A large file is hashed while it is read (hashing releases the GIL): the check comes after.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            digest = pool.submit(sha256, path)
+            try:
+                pending = _read_file(ws, run_id, path, format, options, report)
+            finally:
+                report.sha256 = digest.result()
+        if report.sha256 in known:
+            pending[0].release()
+            fresh = InputReport(path=str(path), sha256=report.sha256)
+            return _already_ingested(fresh, known[report.sha256]), None
+        return report, pending
     except UnreadableInput as exc:
         report.error = str(exc)
     except (OSError, DiversionError) as exc:
         report.error = f"{path}: {exc}"
     return report, None
+
+
+HASH_IN_BACKGROUND_BYTES = 64 << 20
+"""Files from this size on are hashed in a thread while the engine reads them."""
+
+
+def _already_ingested(report: InputReport, earlier: InputReport) -> InputReport:
+    """Same bytes as an earlier input: add nothing, and report what that ingest found."""
+    report.format, report.encoding = earlier.format, earlier.encoding
+    report.rows_read, report.rows_accepted = earlier.rows_read, earlier.rows_accepted
+    report.rows_quarantined = earlier.rows_quarantined
+    report.skipped = f"already ingested as {earlier.path} in run {earlier.skipped}"
+    return report
+
+
+def _read_file(
+    ws: Workspace, run_id: str, path: Path, format: str | None, options: dict[str, Any], report: InputReport
+) -> Pending:
+    """Detect the format of one file and read and check it with its adapter."""
+    sample = take_sample(path)
+    report.encoding = sample.encoding
+    adapter = adapters.get_adapter(format) if format else adapters.detect(sample)
+    if adapter is None and format is None and options.get("mapping") is not None and mapping.accepts(sample):
+        adapter = mapping  # a table no format recognises is read through the --mapping given
+    if adapter is None:
+        raise UnreadableInput(str(path), 1, adapters.expected_layouts(), _found(sample))
+    report.format = adapter.FORMAT
+    return _run_adapter(ws, run_id, path, sample, adapter, options, report)
 
 
 def _run_adapter(
@@ -249,7 +272,9 @@ def _run_adapter(
 
 def _prepare_all(ws: Workspace, ctx: Context, adapter: Any) -> list[Prepared]:
     """Run the adapter and compute its checked rows; the file is fully read when this returns."""
-    return [prepare(ws, staged) for staged in adapter.read(ctx)]
+    prepared = [prepare(ws, staged) for staged in adapter.read(ctx)]
+    ctx.release()  # the checked rows stand alone: the file's staging tables can go (memory for the next step)
+    return prepared
 
 
 def _store(ws: Workspace, ctx: Context, prepared: list[Prepared], report: InputReport) -> None:
