@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from diversion.ingest.declarations_csv import COLUMNS
+from diversion.ingest.run import InputReport, ingest
+from diversion.store import Workspace
 
 
 def decl(**overrides: object) -> dict[str, str]:
@@ -51,3 +54,16 @@ def csv_text(rows: list[dict[str, str]], columns: tuple[str, ...] | list[str] = 
 def write_decls(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") -> Path:
     path.write_bytes(csv_text(rows).encode(encoding))
     return path
+
+
+def ingest_one(ws: Workspace, path: Path) -> InputReport:
+    """Ingest one file that must be readable; its counts must reconcile."""
+    report = ingest(ws, [path]).inputs[0]
+    assert report.error is None, report.error
+    assert report.rows_read == report.rows_accepted + report.rows_quarantined, report
+    return report
+
+
+def rows_by(ws: Workspace, table: str, key: str) -> dict[str, dict[str, Any]]:
+    """The rows of a canonical table, by one of their columns."""
+    return {row[key]: row for row in ws.table(table).to_pyarrow().to_pylist()}

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from diversion.ingest.run import InputReport, ingest
 from diversion.store import Workspace
 from tests.conftest import SAMPLES, shared
-
-
-def run(ws: Workspace, path: Path) -> InputReport:
-    report = ingest(ws, [path]).inputs[0]
-    assert report.error is None, report.error
-    assert report.rows_read == report.rows_accepted + report.rows_quarantined, report
-    return report
-
-
-def by_id(ws: Workspace, table: str, key: str) -> dict[str, dict[str, Any]]:
-    return {row[key]: row for row in ws.table(table).to_pyarrow().to_pylist()}
+from tests.factory import ingest_one as run
+from tests.factory import rows_by as by_id
 
 
 def test_gleif_relationship(ws: Workspace) -> None:

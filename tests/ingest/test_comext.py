@@ -6,20 +6,11 @@ Samples: ``eurostat_*_sample.csv`` are rows copied from the real extracts in ``s
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from diversion.ingest.run import InputReport, ingest
 from diversion.store import Workspace
 from tests.conftest import SAMPLES
+from tests.factory import ingest_one as run
 
 FOLDER = SAMPLES / "trade" / "comext"
-
-
-def run(ws: Workspace, path: Path) -> InputReport:
-    report = ingest(ws, [path]).inputs[0]
-    assert report.error is None, report.error
-    assert report.rows_read == report.rows_accepted + report.rows_quarantined, report
-    return report
 
 
 def flows(ws: Workspace) -> list[dict[str, object]]:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from diversion.ingest.run import InputReport, ingest
+from diversion.ingest.run import ingest
 from diversion.store import Workspace, open_workspace
 from tests.conftest import SAMPLES
+from tests.factory import ingest_one as run
 
 FOLDER = SAMPLES / "trade" / "comtrade"
 CSV = FOLDER / "comtrade_bulk_armenia_hs851713_2022_sample.csv"
@@ -24,13 +25,6 @@ HEADER = (
     "freqCode\trefYear\trefMonth\tperiod\treporterCode\treporterISO\tflowCode\tpartnerCode\tpartnerISO\tpartner2Code\t"
     "classificationCode\tcmdCode\tcustomsCode\tcustomsDesc\tmotCode\tmotDesc\tqtyUnitAbbr\tqty\tnetWgt\tprimaryValue"
 )
-
-
-def run(ws: Workspace, path: Path) -> InputReport:
-    report = ingest(ws, [path]).inputs[0]
-    assert report.error is None, report.error
-    assert report.rows_read == report.rows_accepted + report.rows_quarantined, report
-    return report
 
 
 def rows(ws: Workspace, table: str = "flows") -> list[dict[str, object]]:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from diversion.ingest.run import InputReport, ingest
 from diversion.store import Workspace
 from tests.conftest import SAMPLES
+from tests.factory import ingest_one as run
 
 ARMENIA = SAMPLES / "trade" / "comtrade" / "comtrade_legacy_armenia_hs8703_sample.csv"
 GEORGIA = SAMPLES / "trade" / "comtrade" / "comtrade_legacy_georgia_hs8703_sample.csv"
@@ -26,13 +26,6 @@ CLASSIC_HEADER = (
     "Qty Unit Code,Qty Unit,Qty,Netweight (kg),Trade Value (US$),Flag"
 )
 KYRGYZSTAN_2021 = "2021,2021,2021,6,1"
-
-
-def run(ws: Workspace, path: Path) -> InputReport:
-    report = ingest(ws, [path]).inputs[0]
-    assert report.error is None, report.error
-    assert report.rows_read == report.rows_accepted + report.rows_quarantined, report
-    return report
 
 
 def test_modes_summed_into_flows(ws: Workspace) -> None:

@@ -9,21 +9,14 @@ from typing import Any
 import pytest
 
 from diversion.ingest.ftm import parse_share
-from diversion.ingest.run import InputReport, ingest
 from diversion.store import Workspace
 from tests.conftest import SAMPLES, shared
+from tests.factory import ingest_one as run
 
 ZALA = "lists/opensanctions_zala_aero_cluster.ftm.jsonl"
 EU_FSF = "lists/opensanctions_eu_fsf_sample.ftm.jsonl"
 CST = "NK-abdzbEBkqyT29GyREbiURZ"  # LLC CST (ZALA Aero)
 ZAKHAROV = "NK-aU5ybkbRFJucf8YMwsJvDw"  # Aleksandr Vyacheslavovich Zakharov
-
-
-def run(ws: Workspace, path: Path) -> InputReport:
-    report = ingest(ws, [path]).inputs[0]
-    assert report.error is None, report.error
-    assert report.rows_read == report.rows_accepted + report.rows_quarantined, report
-    return report
 
 
 def rows(ws: Workspace, table: str) -> list[dict[str, Any]]:

@@ -9,18 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from diversion.ingest.run import InputReport, ingest
+from diversion.ingest.run import ingest
 from diversion.store import Workspace
 from tests.conftest import SAMPLES
+from tests.factory import ingest_one as run
 
 FOLDER = SAMPLES / "trade" / "national"
-
-
-def run(ws: Workspace, path: Path) -> InputReport:
-    report = ingest(ws, [path]).inputs[0]
-    assert report.error is None, report.error
-    assert report.rows_read == report.rows_accepted + report.rows_quarantined, report
-    return report
 
 
 def totals(ws: Workspace, **where: str) -> dict[tuple[str, str], float]:
