@@ -105,11 +105,11 @@ def _write_flows(ws: Workspace, accepted: ir.Table) -> None:
     totals = accepted.filter(accepted[BREAKDOWN].isnull())
     parts = accepted.filter(accepted[BREAKDOWN].notnull())
     ws.insert("flows", totals)
-    split = parts[BREAKDOWN].split("=")
-    ws.insert("flow_breakdowns", parts.mutate(breakdown=split[0], breakdown_value=split[1]))
+    dimension, value = _dimension(parts[BREAKDOWN]), parts[BREAKDOWN].re_extract(r"^[^=]*=(.*)$", 1)
+    ws.insert("flow_breakdowns", parts.mutate(breakdown=dimension, breakdown_value=value))
     # Keys broken down with no total row: their total is the sum of the parts of ONE breakdown dimension.
     missing = parts.anti_join(totals, list(FLOW_KEY))
-    first_dim = missing.group_by(list(FLOW_KEY)).aggregate(__dim=missing[BREAKDOWN].split("=")[0].min())
+    first_dim = missing.group_by(list(FLOW_KEY)).aggregate(__dim=_dimension(missing[BREAKDOWN]).min())
     one_dim = _one_dimension(missing, first_dim)
     summed = one_dim.group_by(list(FLOW_KEY)).aggregate(
         **{c: one_dim[c].sum() for c in _SUMMED},
@@ -126,4 +126,10 @@ def _write_flows(ws: Workspace, accepted: ir.Table) -> None:
 
 def _one_dimension(missing: ir.Table, first_dim: ir.Table) -> ir.Table:
     joined = missing.join(first_dim, list(FLOW_KEY))
-    return joined.filter(joined[BREAKDOWN].split("=")[0] == joined.__dim).drop("__dim")
+    return joined.filter(_dimension(joined[BREAKDOWN]) == joined.__dim).drop("__dim")
+
+
+def _dimension(breakdown: ir.StringValue) -> ir.StringValue:
+    """The dimension of a breakdown "mode_of_transport=Road" (a pattern, not an array index: Spark's ANSI
+    mode fails on an index past the end where DuckDB gives null)."""
+    return breakdown.re_extract(r"^([^=]*)", 1)
