@@ -11,7 +11,7 @@ DB_PATH = Path(os.environ.get("DIVERSION_DB", "diversion.duckdb"))
 BACKEND = os.environ.get("DIVERSION_BACKEND", "duckdb")
 """Default engine: duckdb, or spark for scale."""
 
-MEMORY_LIMIT = os.environ.get("DIVERSION_MEMORY_LIMIT", "3GB")
+MEMORY_LIMIT = os.environ.get("DIVERSION_MEMORY_LIMIT", "2GB")
 """DuckDB memory cap; bulk loads spill to disk beyond it instead of growing."""
 
 THREADS = int(os.environ.get("DIVERSION_THREADS", "0")) or (os.cpu_count() or 2)
