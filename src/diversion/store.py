@@ -258,6 +258,8 @@ class Workspace:
                 self.con.con.unregister(name)  # an Arrow object registered by stage_arrow
             self.con.con.execute(f'DROP VIEW IF EXISTS "{name}"')
         else:
+            with contextlib.suppress(Exception):  # only materialised views are cached
+                self.con._session.catalog.uncacheTable(name)
             self.con._session.catalog.dropTempView(name)
 
     def insert(self, name: str, expr: ir.Table) -> None:
