@@ -95,7 +95,10 @@ def _mark_duplicates(ws: Workspace, checked: ir.Table, table: str) -> ir.Table:
             )
         }
     )
-    return ws.materialize(marked.drop("__dup_record", "__dup_reason", "__is_dup"))
+    result = ws.materialize(marked.drop("__dup_record", "__dup_reason", "__is_dup"))
+    ws.drop_temp(dups)
+    ws.drop_temp(checked)
+    return result
 
 
 def _write_flows(ws: Workspace, accepted: ir.Table) -> None:
