@@ -166,6 +166,11 @@ class Context:
     def all_rejects(self) -> list[Reject]:
         return self.rejects + [r for stream in self.streams for r in stream.rejects]
 
+    def keep(self, table: ir.Table) -> ir.Table:
+        """A temporary table made for this file, dropped with the file's staging."""
+        self._staged.append(table)
+        return table
+
     def _stage(self, data: pa.Table | pa.RecordBatchReader) -> ir.Table:
         staged = self.ws.stage_arrow(data)
         self._staged.append(staged)

@@ -174,34 +174,31 @@ def stage(
         **{f"__raw_{c}": raw[c] for c in raw_names},
         **passthrough,
     )
-    text_columns = [c for c in exprs if base[f"__f_{c}"].type().is_string()]
+    looked_up = [c for c in country_columns if c in fields]
+    text_columns = [c for c in exprs if base[f"__f_{c}"].type().is_string() and c not in looked_up]
     keyed = _layer(
-        base,
-        {
-            f"__t_{c}": _cleaner(table, c, target[c], c in country_columns)(base[f"__f_{c}"])
-            for c in text_columns
-        },
+        base, {f"__t_{c}": _cleaner(table, c, target[c], False)(base[f"__f_{c}"]) for c in text_columns}
     )
-    keyed = keyed.mutate(
-        **{f"__key_{c}": fold_expr(keyed[f"__t_{c}"], cleaned=True) for c in country_columns if c in fields}
-    )
+    # Countries: each distinct text is looked up once, then joined back by the text as written.
     country_found: dict[str, tuple[str, str]] = {}
-    for column in country_columns:
-        if column not in fields:
-            continue
-        alias = ctx.country_aliases().view()
+    lookup = _country_lookup(ctx, base, looked_up) if looked_up else None
+    for column in looked_up:
+        assert lookup is not None
         code, is_country = f"__code_{column}", f"__isc_{column}"
-        alias = alias.select(
+        view = lookup.view()
+        found = view.select(
             **{
-                f"__k2_{column}": alias.country_key,
-                code: alias.country_code,
-                is_country: alias.country_is_country,
+                f"__v_{column}": view.country_text,
+                f"__t_{column}": view.country_clean,
+                code: view.country_code,
+                is_country: view.country_is_country,
             }
         )
-        keyed = keyed.left_join(alias, keyed[f"__key_{column}"] == alias[f"__k2_{column}"]).drop(
-            f"__k2_{column}"
+        keyed = keyed.left_join(found, keyed[f"__f_{column}"].cast("string") == found[f"__v_{column}"]).drop(
+            f"__v_{column}"
         )
         country_found[column] = (code, is_country)
+    text_columns += looked_up
 
     parsed: dict[str, ir.Value] = {}
     texts: dict[str, ir.Value] = {}  # the input text behind each parsed column, for messages
@@ -282,6 +279,21 @@ def _cleaner(
     if column in checks.FREE_TEXT:
         return lambda value: value.cast("string").nullif("")
     return trimmed
+
+
+def _country_lookup(ctx: Any, base: ir.Table, columns: Sequence[str]) -> ir.Table:
+    """Every distinct text of the country columns with its country (or aggregate), computed once.
+
+    Folding and looking up each cell would repeat the same few hundred lookups millions of times.
+    """
+    texts = [base.select(country_text=base[f"__f_{c}"].cast("string")) for c in columns]
+    distinct = (ibis.union(*texts) if len(texts) > 1 else texts[0]).distinct()
+    distinct = distinct.mutate(country_clean=clean_text(distinct.country_text))
+    distinct = distinct.mutate(country_key=fold_expr(distinct.country_clean, cleaned=True))
+    aliases = ctx.country_aliases()
+    joined = distinct.left_join(aliases, distinct.country_key == aliases.country_key)
+    lookup = joined.select("country_text", "country_clean", "country_code", "country_is_country")
+    return ctx.keep(ctx.ws.materialize(lookup))
 
 
 def _layer(table: ir.Table, columns: Mapping[str, ir.Value]) -> ir.Table:
