@@ -109,3 +109,23 @@ def test_statements_that_are_not_bods_are_quarantined(ws: Workspace, tmp_path: P
         "2": "not a BODS statement: unknown record type 'annotation'",
         "3": "missing subject_id",
     }
+
+
+def test_bods_0_3_jurisdiction_gives_the_country(ws: Workspace, tmp_path: Path) -> None:
+    statement = {
+        "statementID": "e-1",
+        "statementType": "entityStatement",
+        "entityType": "registeredEntity",
+        "name": "Aspan Arba LLP",
+        "incorporatedInJurisdiction": {"name": "Kazakhstan", "code": "KZ"},
+        "identifiers": [{"scheme": "XX-UNKNOWN", "id": "123"}],
+        "publicationDetails": {
+            "bodsVersion": "0.3",
+            "publicationDate": "2023-01-01",
+            "publisher": {"name": "x"},
+        },
+    }
+    path = tmp_path / "bods_0_3.json"
+    path.write_text(json.dumps([statement]), encoding="utf-8")
+    run(ws, path)
+    assert by_id(ws, "parties", "party_id")["e-1"]["country"] == "KZ"

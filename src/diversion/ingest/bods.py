@@ -2,15 +2,15 @@
 
 Input is a JSON array of statements or JSON lines, BODS 0.4 (``recordType`` entity, person,
 relationship) or 0.2/0.3 (``statementType`` entityStatement, personStatement,
-ownershipOrControlStatement). Parties are named by ``recordId`` (0.4) or ``statementId`` (0.2/0.3), the
+ownershipOrControlStatement). Parties are named by ``recordId`` (0.4) or ``statementID`` (0.1-0.3), the
 ids relationships use to point at them.
 
 * entity -> ``parties``: kind from entityType (registeredEntity -> company, stateBody/state ->
   public_body, arrangement -> organization, legalEntity/anonymous/unknown -> legal_entity);
   identifiers XI-LEI -> lei, RU-INN -> inn, RU-OGRN -> ogrn, KZ-BIN -> bin, KG-INN -> kg_inn, the first other
   one -> registration_number, the rest to ``other_ids`` as ``scheme:id`` (schemeName when no scheme);
-  foundingDate -> incorporation_date, jurisdiction (else an address's country, else the country of an
-  org-id scheme such as GB-COH) -> country.
+  foundingDate -> incorporation_date, jurisdiction or (before 0.4) incorporatedInJurisdiction, else an
+  address's country, else the country of an org-id scheme such as GB-COH -> country.
 * person -> ``parties`` of kind person: the legal (else first) name, the other names as aliases,
   nationality as country, birthDate when a complete date (BODS often gives only year and month).
 * relationship -> ``relations``, one row per interest: subject = interestedParty (the owner or
@@ -88,14 +88,22 @@ RELATION_TEXT: Final = (
 
 
 def sniff(sample: Sample) -> bool:
-    """A BODS statement: ``statementId`` with ``recordType`` (0.4) or ``statementType`` (0.2/0.3)."""
+    """A BODS statement: ``statementId`` with ``recordType`` (0.4), or ``statementID`` (or ``statementId``)
+    with ``statementType`` (0.1-0.3)."""
     first = sample.first_json
     if isinstance(first, list) and first:
         first = first[0]
     if isinstance(first, dict):
-        return "statementId" in first and ("recordType" in first or "statementType" in first)
+        return _statement_id(first) is not None and ("recordType" in first or "statementType" in first)
     head = sample.text[:8192]
-    return '"statementId"' in head and ('"recordType"' in head or '"statementType"' in head)
+    named = '"statementId"' in head or '"statementID"' in head
+    return named and ('"recordType"' in head or '"statementType"' in head)
+
+
+def _statement_id(statement: dict[str, Any]) -> str | None:
+    """``statementId`` in BODS 0.4, ``statementID`` in 0.1-0.3."""
+    value = statement.get("statementId") or statement.get("statementID")
+    return str(value) if value else None
 
 
 def read(ctx: Context) -> list[Staged]:
@@ -140,7 +148,7 @@ def read(ctx: Context) -> list[Staged]:
 
 
 def _record_type(statement: Any) -> str | None:
-    if not isinstance(statement, dict) or "statementId" not in statement:
+    if not isinstance(statement, dict) or _statement_id(statement) is None:
         return None
     kind = statement.get("recordType") or statement.get("statementType")
     return RECORD_TYPES.get(str(kind).lower()) if kind else None
@@ -153,7 +161,7 @@ def _details(statement: dict[str, Any]) -> dict[str, Any]:
 
 
 def _party_id(statement: dict[str, Any]) -> str | None:
-    value = statement.get("recordId") or statement.get("statementId")
+    value = statement.get("recordId") or _statement_id(statement)
     return str(value) if value else None
 
 
@@ -191,7 +199,9 @@ def _entity(statement: dict[str, Any]) -> dict[str, Any]:
     party_id = _party_id(statement)
     placed, others = _identifiers(details.get("identifiers") or [])
     addresses = _addresses(details)
-    countries = [_code(details.get("jurisdiction")), *(_code(a.get("country")) for a in addresses)]
+    # BODS 0.4 says "jurisdiction"; 0.2 and 0.3 said "incorporatedInJurisdiction".
+    jurisdiction = details.get("jurisdiction") or details.get("incorporatedInJurisdiction")
+    countries = [_code(jurisdiction), *(_code(a.get("country")) for a in addresses)]
     if not any(countries):
         countries = _scheme_countries(details.get("identifiers") or [])
     name = details.get("name") or party_id
