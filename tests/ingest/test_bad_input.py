@@ -208,3 +208,29 @@ def test_sigkill_mid_ingest_leaves_store_as_it_was(tmp_path: Path) -> None:
     with open_workspace(db) as ws:
         assert ws.counts() == before
         assert ws.count("declarations") == 1
+
+
+def test_workbook_value_past_the_header_is_kept_not_lost(ws: Workspace, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    header = list(decl())
+    sheet.append(header)
+    sheet.append(list(decl().values()))
+    sheet.append([*decl(declaration_id="KZ-2").values(), "a stray note past the last column"])
+    path = tmp_path / "declarations.xlsx"
+    book.save(path)
+    manifest = ingest(ws, [path], format="mapping", options={"mapping": _identity_mapping(tmp_path, header)})
+    report = manifest.inputs[0]
+    assert report.error is None, report.error
+    assert (report.rows_read, report.rows_accepted, report.rows_quarantined) == (2, 2, 0)
+    extra = {row["declaration_id"]: row["extra"] for row in ws.table("declarations").to_pyarrow().to_pylist()}
+    assert "a stray note past the last column" in (extra["KZ-2"] or "")
+
+
+def _identity_mapping(folder: Path, header: list[str]) -> Path:
+    path = folder / "identity.yml"
+    path.write_text(
+        "table: declarations\ncolumns:\n" + "".join(f"  {c}: {c}\n" for c in header), encoding="utf-8"
+    )
+    return path

@@ -16,6 +16,7 @@ from diversion.ingest.tabular import (
     CsvStream,
     Reject,
     head_text,
+    overlong_rows,
     rows_to_arrow,
     sniff_csv,
     spreadsheet_rows,
@@ -137,8 +138,19 @@ class Context:
     def spreadsheet(self, sheet: str | int | None = None) -> ir.Table:
         """One sheet of a workbook as a relation of text columns plus ``__record``."""
         header, rows = spreadsheet_rows(self.path, sheet)
-        self.rows_read_direct += len(rows)
-        return self._stage(rows_to_arrow(header, rows))
+        return self.grid(header, rows)
+
+    def grid(self, header: list[str], rows: list[list[str]]) -> ir.Table:
+        """Rows of cells under a header (from a workbook) as a relation; a row with a value past the last
+        header column would lose it, so it is quarantined instead."""
+        overlong = overlong_rows(header, rows)
+        kept = [(index + 1, row) for index, row in enumerate(rows) if index not in overlong]
+        self.rows_read_direct += len(kept)
+        for index in sorted(overlong):
+            row = rows[index]
+            found = max(i for i, cell in enumerate(row) if cell.strip()) + 1
+            self.reject(str(index + 1), f"expected {len(header)} fields, found {found}", ",".join(row))
+        return self._stage(rows_to_arrow(header, [row for _, row in kept], [number for number, _ in kept]))
 
     def table(self, data: pa.Table, *, count_rows: bool = True) -> ir.Table:
         """Rows an adapter parsed itself (JSON and the like) as a relation."""

@@ -56,7 +56,6 @@ from typing import Any, Final
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 
 from diversion.errors import UnreadableInput
 from diversion.ingest import mapping_definition as definitions
@@ -175,9 +174,7 @@ def _raw(ctx: Context, definition: Definition) -> ir.Table:
             raise UnreadableInput(
                 str(ctx.path), None, f"a header after {definition.skip_rows} rows", f"{len(grid)} rows"
             )
-        return ctx.table(
-            rows_to_arrow([c.strip() for c in grid[definition.skip_rows]], grid[definition.skip_rows + 1 :])
-        )
+        return ctx.grid([c.strip() for c in grid[definition.skip_rows]], grid[definition.skip_rows + 1 :])
     if ctx.sample.layout is None:
         raise UnreadableInput(str(ctx.path), 1, "a CSV table or an XLSX workbook", "text that is not a table")
     if definition.skip_rows == 0:
@@ -206,8 +203,7 @@ def _csv_after_rows(ctx: Context, skip: int) -> ir.Table:
             continue
         rows.append(row)
         numbers.append(record)
-    table = rows_to_arrow(top, rows)
-    return ctx.table(table.set_column(table.num_columns - 1, RECORD, pa.array(numbers, type=pa.int64())))
+    return ctx.table(rows_to_arrow(top, rows, numbers))
 
 
 def _after_rows(text: str, skip: int) -> str:

@@ -214,11 +214,21 @@ def _cell_text(cell: object) -> str:
     return str(cell)
 
 
-def rows_to_arrow(header: list[str], rows: list[list[str]]) -> pa.Table:
-    """Rows of text as an Arrow table with record numbers; short rows padded, long ones kept whole."""
+def rows_to_arrow(header: list[str], rows: list[list[str]], numbers: list[int] | None = None) -> pa.Table:
+    """Rows of text as an Arrow table with record numbers (1, 2, ... unless given); short rows padded.
+
+    Rows longer than the header must be set aside by the caller first (see :func:`overlong_rows`).
+    """
     names = unique_names(header)
     width = len(names)
     columns = [[(row[i] if i < len(row) else "") for row in rows] for i in range(width)]
     arrays = [pa.array(col, type=pa.string()) for col in columns]
-    arrays.append(pa.array(np.arange(1, len(rows) + 1, dtype=np.int64)))
+    record = numbers if numbers is not None else list(range(1, len(rows) + 1))
+    arrays.append(pa.array(record, type=pa.int64()))
     return pa.Table.from_arrays(arrays, names=[*names, RECORD])
+
+
+def overlong_rows(header: list[str], rows: list[list[str]]) -> set[int]:
+    """Indexes of rows with a value beyond the last header column: they would lose it, so they are rejects."""
+    width = len(header)
+    return {index for index, row in enumerate(rows) if any(cell.strip() for cell in row[width:])}
