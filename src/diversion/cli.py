@@ -245,6 +245,48 @@ def formats(as_json: JsonOption = False) -> None:
     out.print(table)
 
 
+@app.command()
+def simulate(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for inputs/ and truth.json.")],
+    seed: Annotated[int, typer.Option("--seed", help="Seed: the same seed and size give identical files.")] = 1,
+    scale: Annotated[
+        str | None, typer.Option("--scale", help="demo (10k lines), small (100k), medium (1M) or large (10M).")
+    ] = None,
+    declarations: Annotated[
+        int | None, typer.Option("--declarations", help="About this many declaration lines instead of a scale.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a synthetic trade world with planted evasion schemes, and its answer key.
+
+    Example: diversion simulate --seed 7 --scale small --out worlds/small
+    """
+    from dataclasses import asdict
+
+    from diversion.simulate import params_for
+    from diversion.simulate import simulate as run_simulate
+
+    if (scale is None) == (declarations is None):
+        fail(ValueError("give one of --scale or --declarations"), 2)
+    if declarations is not None and declarations < 1:
+        fail(ValueError("--declarations must be at least 1"), 2)
+    try:
+        chosen = params_for(scale, declarations)
+    except ValueError as exc:
+        fail(exc, 2)
+    with progress_bar(not as_json and sys.stderr.isatty()) as progress:
+        summary = run_simulate(seed, chosen, out_dir, progress=progress)
+    if as_json:
+        print(json.dumps(asdict(summary), ensure_ascii=False, indent=2))
+        return
+    out.print(
+        f"{summary.declarations:,} declaration lines from {summary.shipments:,} shipments, {summary.firms:,} firms, "
+        f"{summary.people:,} people; {summary.schemes} schemes and {summary.decoys} decoys planted "
+        f"({summary.seconds:.1f} s)"
+    )
+    out.print(f"inputs: {Path(summary.out) / 'inputs'}   answer key: {Path(summary.out) / 'truth.json'}")
+
+
 def render_inputs(manifest: Any) -> None:
     """The per-input summary of a run."""
     table = Table(

@@ -1,0 +1,131 @@
+"""Customs declarations from shipments: one line per declaring side, in two public layouts.
+
+Each country whose customs data the investigator holds (``params.DECLARING``) gives one file. Most are
+Diversion's declarations CSV; Kyrgyzstan's comes in the graph-numbered EAEU layout (G_A, G31, G33 ...,
+semicolons, decimal commas) with the mapping definition beside it, as extracts of that form circulate.
+The work is one SQL statement per file over the shipments, firms and goods tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+from diversion.simulate.params import DECLARING, EAEU
+
+OFFICES: Final = {"RU": "10702070", "KZ": "55201000", "KG": "41700000", "AM": "05100000", "UZ": "26001000",
+                  "GE": "40000000"}  # fmt: skip
+EAEU_G_COUNTRIES: Final = ("KG",)
+EAEU_G_MAPPING: Final = """# Kyrgyz customs declarations in the EAEU graph-numbered layout (synthetic): read with the shipped mapping.
+diversion_mapping: 1
+extends: eaeu_g
+defaults: {declaring_country: KG}
+"""
+
+_EAEU = ", ".join(f"'{c}'" for c in EAEU)
+
+
+def lines_sql(country: str) -> str:
+    """Every declaration line a country's customs holds: its imports, and its exports outside the EAEU."""
+    office = OFFICES[country]
+    side = """
+        SELECT s.*, '{side}' AS direction, {value} AS line_value, {good} AS declared_good,
+               {description} AS declared_description
+        FROM shipments s
+        JOIN firms e ON e.idx = s.exporter JOIN firms i ON i.idx = s.importer
+        WHERE s.declared AND {where}
+    """
+    exports = side.format(
+        side="export", value="s.value_usd", good="s.export_good", description="s.export_description",
+        where=f"e.country = '{country}' AND NOT (i.country IN ({_EAEU}) AND e.country IN ({_EAEU}))",
+    )  # fmt: skip
+    imports = side.format(
+        side="import", value="s.import_value_usd", good="s.import_good", description="s.import_description",
+        where=f"i.country = '{country}'",
+    )  # fmt: skip
+    return f"""
+        SELECT '{office}/' || strftime(l.day, '%d%m%y') || '/' || lpad(CAST(l.shipment_id AS VARCHAR), 13, '0')
+                   || CASE WHEN l.direction = 'export' THEN 'E' ELSE 'I' END AS declaration_id,
+               l.day AS date, '{country}' AS declaring_country, l.direction,
+               CASE l.exporter_spelling WHEN 0 THEN e.spelling_0 WHEN 1 THEN e.spelling_1 ELSE e.spelling_2 END
+                   AS exporter_name,
+               CASE WHEN l.exporter_id_shown THEN e.national_id END AS exporter_id, e.country AS exporter_country,
+               CASE l.importer_spelling WHEN 0 THEN i.spelling_0 WHEN 1 THEN i.spelling_1 ELSE i.spelling_2 END
+                   AS importer_name,
+               CASE WHEN l.importer_id_shown THEN i.national_id END AS importer_id, i.country AS importer_country,
+               l.origin AS origin_country, e.country AS dispatch_country, i.country AS destination_country,
+               CASE WHEN l.day >= DATE '2022-01-01' THEN g.hs2022 ELSE g.hs2017 END || g.national_suffix AS hs_code,
+               coalesce(l.declared_description, g.ru) AS description, l.brand, l.model, l.quantity, g.unit,
+               round(l.net_g / 1000.0, 3) AS net_kg, l.line_value AS value, 'USD' AS currency,
+               l.line_value AS value_usd, l.shipment_id, l.scheme
+        FROM ({exports} UNION ALL {imports}) l
+        JOIN firms e ON e.idx = l.exporter JOIN firms i ON i.idx = l.importer
+        JOIN goods g ON g.idx = l.declared_good
+    """
+
+
+CSV_COLUMNS: Final = (
+    "declaration_id, strftime(date, '%Y-%m-%d') AS date, declaring_country, direction, exporter_name, exporter_id, "
+    "exporter_country, importer_name, importer_id, importer_country, origin_country, dispatch_country, "
+    "destination_country, hs_code, description, brand, model, quantity, unit, net_kg, value, currency, value_usd"
+)
+
+
+def _comma(column: str) -> str:
+    return f"replace(CAST({column} AS VARCHAR), '.', ',')"
+
+
+EAEU_G_COLUMNS: Final = (
+    "declaration_id AS G_A, CASE direction WHEN 'import' THEN 'ИМ' ELSE 'ЭК' END AS G011, "
+    "CASE direction WHEN 'import' THEN '40' ELSE '10' END AS G012, exporter_name AS G02, exporter_id AS G021, "
+    "importer_name AS G08, importer_id AS G081, dispatch_country AS G15A, origin_country AS G34, "
+    "destination_country AS G17A, currency AS G221, description AS G31, 1 AS G32, hs_code AS G33, "
+    f"{_comma('net_kg')} AS G38, quantity AS G41, CASE unit WHEN 'pcs' THEN '796' ELSE '166' END AS G41A, "
+    f"{_comma('value')} AS G42, {_comma('value_usd')} AS G46, strftime(date, '%d.%m.%Y') AS G542"
+)
+
+
+def write(con: Any, folder: Path) -> dict[str, Path]:
+    """One file per declaring country, lines in date order; returns country -> file."""
+    written: dict[str, Path] = {}
+    folder.mkdir(parents=True, exist_ok=True)
+    for country in DECLARING:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE lines_{country} AS {lines_sql(country)} "
+                    "ORDER BY date, declaration_id")  # fmt: skip
+        if country in EAEU_G_COUNTRIES:
+            sub = folder / f"{country.lower()}_customs"
+            sub.mkdir(exist_ok=True)
+            (sub / "eaeu_g_mapping.yml").write_text(EAEU_G_MAPPING, encoding="utf-8")
+            path = sub / f"{country.lower()}_declarations_eaeu_g.csv"
+            con.execute(
+                f"COPY (SELECT {EAEU_G_COLUMNS} FROM lines_{country} ORDER BY date, declaration_id) TO '{path}' "
+                "(HEADER, DELIMITER ';')"
+            )
+        else:
+            path = folder / f"{country.lower()}_customs_declarations.csv"
+            con.execute(
+                f"COPY (SELECT {CSV_COLUMNS} FROM lines_{country} ORDER BY date, declaration_id) TO '{path}' (HEADER)"
+            )
+        written[country] = path
+    return written
+
+
+def planted_records(con: Any, files: dict[str, Path], root: Path) -> list[dict[str, Any]]:
+    """Where each planted shipment's declaration lines sit: file, record (data row) and declaration id."""
+    found: list[dict[str, Any]] = []
+    for country, path in files.items():
+        rows = con.execute(
+            f"""SELECT scheme, shipment_id, declaration_id, record FROM (
+                    SELECT scheme, shipment_id, declaration_id,
+                           row_number() OVER (ORDER BY date, declaration_id) AS record
+                    FROM lines_{country}) WHERE scheme IS NOT NULL ORDER BY record"""
+        ).fetchall()
+        source = str(path.relative_to(root))
+        found.extend(
+            {"scheme": s, "shipment_id": int(sid), "source": source, "record": str(rec), "declaration_id": did}
+            for s, sid, did, rec in rows
+        )
+    return found
+
+
+__all__ = ["DECLARING", "planted_records", "write"]

@@ -1,0 +1,388 @@
+"""Planted evasion schemes and innocent decoys: each a small generator of firms, links and shipments.
+
+Every scheme type implements one pattern of CASES.md; its knobs (``Difficulty``) set how hard it is to
+see: lags between legs, splitting and merging of shipments, quantity noise, how far the names drift
+between sources and whether identifiers are shown. Decoys look alarming to a naive rule and are
+innocent: the answer key says so.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from diversion.simulate.goods import GOODS, Good, good, index
+from diversion.simulate.params import CUTOFF, DESTINATION, EU_ORIGINS, HUBS
+from diversion.simulate.world import Firm, Person, World, day_between
+
+PLANTED_IDS = 10**12
+"""Shipment ids of planted trade start here, far above background ids."""
+
+
+@dataclass(frozen=True)
+class Difficulty:
+    level: str
+    lag_days: tuple[int, int]  # import -> export
+    split: tuple[int, int]  # export shipments per import
+    quantity_noise: float  # relative, on each export leg
+    name_variance: float  # how far member names drift between sources
+    hide_ids: float  # share of declarations without the party's identifier
+
+
+LEVELS = (
+    Difficulty("easy", (3, 14), (1, 1), 0.0, 0.1, 0.0),
+    Difficulty("medium", (7, 35), (1, 3), 0.02, 0.4, 0.3),
+    Difficulty("hard", (14, 60), (2, 5), 0.05, 0.8, 0.8),
+)
+
+
+@dataclass
+class Planted:
+    """One scheme or decoy as the answer key records it."""
+
+    id: str
+    type: str
+    difficulty: str
+    innocent: bool
+    summary: str
+    members: list[tuple[str, str]] = field(default_factory=list)  # (party id, role)
+    shipment_ids: list[int] = field(default_factory=list)
+    relation_ids: list[str] = field(default_factory=list)
+    phantom: list[tuple[str, str, str, int]] = field(default_factory=list)  # exporter, hub, hs2022, year
+
+
+@dataclass
+class Planter:
+    """Builds planted trade into a world: shipments as rows, members and links in the world."""
+
+    world: World
+    rng: random.Random
+    shipments: list[dict[str, object]] = field(default_factory=list)
+    planted: list[Planted] = field(default_factory=list)
+    name_variance: dict[str, float] = field(default_factory=dict)  # firm id -> drift of its spellings
+    hidden_ids: dict[str, float] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)  # hub firm id -> where its goods were made
+
+    # -- building blocks ----------------------------------------------------------------------------
+
+    def ship(self, plan: Planted, day: date, sender: Firm, receiver: Firm, item: Good, quantity: int,
+             unit_price: float, **overrides: object) -> dict[str, object]:  # fmt: skip
+        rng = self.rng
+        value = max(1, round(quantity * unit_price))
+        g = index()[item.hs2022]
+        brand, model = (item.brands[0][0], item.brands[0][1][0]) if item.brands else (None, None)
+        row: dict[str, object] = {
+            "shipment_id": PLANTED_IDS + len(self.shipments) + 1,
+            "day": day,
+            "exporter": self.world.by_id[sender.id],
+            "importer": self.world.by_id[receiver.id],
+            "good": g, "export_good": g, "import_good": g,
+            "quantity": quantity,
+            "value_usd": value,
+            "import_value_usd": round(value * rng.uniform(1.02, 1.08)),
+            "net_g": max(1, round(quantity * item.kg_per_unit * 1000 * rng.uniform(0.95, 1.05))),
+            "in_export_stats": True, "in_import_stats": True,
+            "exporter_spelling": rng.randrange(3), "importer_spelling": rng.randrange(3),
+            "exporter_id_shown": rng.random() >= self.hidden_ids.get(sender.id, 0.0),
+            "importer_id_shown": rng.random() >= self.hidden_ids.get(receiver.id, 0.0),
+            "brand": brand, "model": model,
+            "export_description": None, "import_description": None,
+            "scheme": plan.id,
+            "declared": True,
+            "origin": self.origin.get(sender.id, sender.country),
+        }  # fmt: skip
+        row.update(overrides)
+        self.shipments.append(row)
+        plan.shipment_ids.append(int(row["shipment_id"]))  # type: ignore[call-overload]
+        return row
+
+    def member(self, plan: Planted, party: Firm | Person, role: str, level: Difficulty | None = None) -> None:
+        plan.members.append((party.id, role))
+        if level is not None and isinstance(party, Firm):
+            self.name_variance[party.id] = level.name_variance
+            self.hidden_ids[party.id] = level.hide_ids
+
+    def relate(self, plan: Planted, kind: str, subject: str, obj: str, **values: object) -> None:
+        plan.relation_ids.append(self.world.relate(kind, subject, obj, **values).id)
+
+    def firm(self, country: str, role: str, *, new: bool = False, **kw: object) -> Firm:
+        founded = day_between(self.rng, CUTOFF + timedelta(days=20), CUTOFF + timedelta(days=200)) if new else None
+        return self.world.add_firm(country, role, incorporated=founded, size=0.0, **kw)  # type: ignore[arg-type]
+
+    def existing(self, countries: tuple[str, ...], roles: tuple[str, ...]) -> Firm:
+        candidates = [f for f in self.world.firms if f.country in countries and f.role in roles and f.size > 0]
+        return self.rng.choice(candidates)
+
+    def listed(self, plan: Planted, party: Firm | Person, program: str = "RUSSIA-EO14024") -> None:
+        day = day_between(self.rng, date(2022, 3, 1), date(2023, 6, 30))
+        self.world.listings.append(
+            _listing(party.id, program, day, "Operates in the technology or defence sector of the Russian economy")
+        )
+
+    def unit_price(self, item: Good, factor: float = 1.0) -> float:
+        return item.price * factor * self.rng.lognormvariate(0.0, item.sigma / 3)
+
+    def day(self, first: date = CUTOFF + timedelta(days=30), last: date = date(2023, 10, 31)) -> date:
+        return day_between(self.rng, first, last)
+
+    def new_plan(self, kind: str, level: Difficulty, innocent: bool, summary: str) -> Planted:
+        prefix = "decoy" if innocent else "scheme"
+        plan = Planted(f"{prefix}-{len(self.planted) + 1:04d}", kind, level.level, innocent, summary)
+        self.planted.append(plan)
+        return plan
+
+    def relay(self, plan: Planted, level: Difficulty, supplier: Firm, hub: Firm, buyers: list[Firm],
+              item: Good, imports: int, *, markup: float = 1.15, **export_overrides: object) -> None:  # fmt: skip
+        """Buy from the supplier, sell the same goods on to the buyers: split, lagged, with noise."""
+        rng = self.rng
+        for _ in range(imports):
+            day = self.day()
+            quantity = max(2, round(rng.lognormvariate(6.0, 1.0) if item.price < 1000 else rng.randint(10, 600)))
+            price = self.unit_price(item)
+            self.ship(plan, day, supplier, hub, item, quantity, price)
+            self.origin[hub.id] = supplier.country
+            parts = rng.randint(*level.split)
+            shares = [rng.uniform(0.5, 1.5) for _ in range(parts)]
+            left = quantity
+            for k, share in enumerate(shares):
+                part = left if k == parts - 1 else max(1, round(quantity * share / sum(shares)))
+                left -= part
+                noisy = max(1, round(part * (1 + rng.uniform(-level.quantity_noise, level.quantity_noise))))
+                lag = timedelta(days=rng.randint(*level.lag_days))
+                self.ship(plan, day + lag, hub, rng.choice(buyers), item, noisy, price * markup, **export_overrides)
+
+
+def _listing(party_id: str, program: str, day: date, reason: str) -> object:
+    from diversion.simulate.world import Listing
+
+    return Listing(party_id, "Synthetic sanctions list", program, "Synthetic authority", day, reason)
+
+
+def _watched(rng: random.Random, kinds: tuple[str, ...] = ("electronics",)) -> Good:
+    return rng.choice([g for g in GOODS if (g.controlled or g.kind == "drones") and g.kind in kinds])
+
+
+# -- schemes -----------------------------------------------------------------------------------------
+
+
+def same_owner(p: Planter, level: Difficulty) -> None:
+    """A hub firm and a destination consignee with the same owner (Aspan Arba / Nebesnaya Mekhanika)."""
+    rng = p.rng
+    plan = p.new_plan("same_owner", level, False, "hub firm and Russian consignee share an owner")
+    owner = p.world.add_person(DESTINATION)
+    hub = p.firm(rng.choice(("KZ", "KG", "AM")), "trader", new=rng.random() < 0.7)
+    consignee = p.firm(DESTINATION, "consignee")
+    supplier = p.existing(("CN", "NL", "KR"), ("manufacturer",))
+    for firm, share in ((hub, rng.choice((100.0, 75.0, 51.0))), (consignee, rng.choice((100.0, 60.0)))):
+        p.relate(plan, "ownership", owner.id, firm.id, share=share, role="founder", start=firm.incorporated)
+    p.member(plan, owner, "common owner")
+    p.member(plan, hub, "hub firm", level)
+    p.member(plan, consignee, "consignee", level)
+    p.member(plan, supplier, "supplier")
+    p.relay(plan, level, supplier, hub, [consignee], _watched(rng, ("electronics", "drones")), rng.randint(2, 4))
+
+
+def family_route(p: Planter, level: Difficulty) -> None:
+    """Parents' EU firm -> their child's new hub firm -> the destination (the family chip route)."""
+    rng = p.rng
+    plan = p.new_plan("family_route", level, False, "EU firm of a Russian couple supplies their son's new hub firm")
+    father = p.world.add_person(DESTINATION, sex="m")
+    surname = father.name.surname
+    mother = p.world.add_person(DESTINATION, sex="f", surname=surname)
+    child = p.world.add_person(DESTINATION, sex="m", surname=surname, born=date(1990 + rng.randint(0, 8), 5, 1))
+    eu = p.firm(rng.choice(EU_ORIGINS), "distributor")
+    hub = p.firm(rng.choice(("KZ", "KG")), "trader", new=True)
+    consignee = p.firm(DESTINATION, "consignee")
+    p.relate(plan, "ownership", father.id, eu.id, share=50.0, role="founder", start=eu.incorporated)
+    p.relate(plan, "ownership", mother.id, eu.id, share=50.0, role="founder", start=eu.incorporated)
+    p.relate(plan, "ownership", child.id, hub.id, share=100.0, role="founder", start=hub.incorporated)
+    p.relate(plan, "family", father.id, child.id, role="parent")
+    p.relate(plan, "family", mother.id, child.id, role="parent")
+    p.relate(plan, "family", father.id, mother.id, role="spouse")
+    for person, role in ((father, "owner of EU firm"), (mother, "owner of EU firm"), (child, "owner of hub firm")):
+        p.member(plan, person, role)
+    p.member(plan, eu, "EU exporter", level)
+    p.member(plan, hub, "hub firm", level)
+    p.member(plan, consignee, "consignee", level)
+    chips = good(rng.choice(("854231", "854239", "854232")))
+    p.relay(plan, level, eu, hub, [consignee], chips, rng.randint(2, 5))
+
+
+def pass_through(p: Planter, level: Difficulty) -> None:
+    """Quantity-matched pass-through within weeks, split over several buyers (Kyrgyz electronics)."""
+    rng = p.rng
+    plan = p.new_plan("pass_through", level, False, "hub firm re-exports what it imports within weeks")
+    hub = p.firm(rng.choice(("KG", "KZ", "AM", "UZ")), "trader", new=rng.random() < 0.5)
+    supplier = p.existing(("CN", "KR", "TW"), ("manufacturer",))
+    buyers = [p.firm(DESTINATION, "defence") for _ in range(rng.randint(1, 3))]
+    p.member(plan, hub, "hub firm", level)
+    p.member(plan, supplier, "supplier")
+    for buyer in buyers:
+        p.member(plan, buyer, "consignee", level)
+        if rng.random() < 0.5:
+            p.listed(plan, buyer)
+    p.relay(plan, level, supplier, hub, buyers, good(rng.choice(("854233", "854231", "854129", "850440"))), rng.randint(2, 5))
+
+
+def mislabel(p: Planter, level: Difficulty) -> None:
+    """Agricultural drones declared as sprayers on the way to the destination (the crop dusters)."""
+    rng = p.rng
+    plan = p.new_plan("mislabel", level, False, "drones re-exported as agricultural sprayers")
+    hub = p.firm(rng.choice(("KG", "KZ")), "trader")
+    supplier = p.existing(("CN",), ("manufacturer",))
+    buyer = p.firm(DESTINATION, "consignee")
+    for party, role in ((hub, "hub firm"), (buyer, "consignee")):
+        p.member(plan, party, role, level)
+    p.member(plan, supplier, "supplier")
+    drone = good("880624")
+    sprayer = index()["842449"]
+    model = rng.choice(("Agras T30", "Agras T40"))
+    description = {
+        "easy": f"Опрыскиватель сельскохозяйственный DJI {model}",
+        "medium": f"Опрыскиватель сельскохозяйственный беспилотный {model.split()[-1]}",
+        "hard": "Оборудование для опрыскивания сельскохозяйственных культур",
+    }[level.level]
+    p.relay(
+        plan, level, supplier, hub, [buyer], drone, rng.randint(1, 3), markup=1.2,
+        export_good=sprayer, import_good=sprayer, export_description=description, import_description=description,
+        brand="DJI" if level.level != "hard" else None, model=model if level.level == "easy" else None,
+    )  # fmt: skip
+
+
+def markup(p: Planter, level: Difficulty) -> None:
+    """A small intermediary sells to the destination at 1.5-3 times the market price."""
+    rng = p.rng
+    plan = p.new_plan("markup", level, False, "intermediary charges the Russian buyer a multiple of the market price")
+    hub = p.firm(rng.choice(HUBS), "trader", new=rng.random() < 0.5)
+    supplier = p.existing(("CN", "DE", "KR", "TW", "US"), ("manufacturer",))
+    buyer = p.firm(DESTINATION, "consignee")
+    p.member(plan, hub, "intermediary", level)
+    p.member(plan, buyer, "consignee", level)
+    p.member(plan, supplier, "supplier")
+    factor = {"easy": 3.0, "medium": 2.2, "hard": 1.6}[level.level]
+    p.relay(plan, level, supplier, hub, [buyer], _watched(rng), rng.randint(2, 4), markup=factor)
+
+
+def fifty_percent(p: Planter, level: Difficulty, *, aggregate: float = 54.0, innocent: bool = False) -> None:
+    """A trading firm owned 50% or more in aggregate, through layers, by listed parties."""
+    rng = p.rng
+    kind = "near_fifty_percent" if innocent else "fifty_percent"
+    summary = f"listed parties own {aggregate:g}% of a trading firm in aggregate, through a holding"
+    plan = p.new_plan(kind, level, innocent, summary)
+    first, second = p.world.add_person(DESTINATION), p.firm(DESTINATION, "holding")
+    holding = p.firm(rng.choice(("AE", "TR", "KZ")), "holding")
+    target = p.firm(rng.choice(("AE", "TR", "KZ", "AM")), "trader")
+    for listed in (first, second):
+        p.listed(plan, listed)
+    direct = round(aggregate * 0.55, 1)
+    through = aggregate - direct  # second owns 60% of the holding, which owns (through / 0.6)% of the target
+    p.relate(plan, "ownership", first.id, target.id, share=direct, role="shareholder", start=target.incorporated)
+    p.relate(plan, "ownership", second.id, holding.id, share=60.0, role="shareholder", start=holding.incorporated)
+    p.relate(plan, "ownership", holding.id, target.id, share=round(through / 0.6, 2), role="shareholder",
+             start=target.incorporated)  # fmt: skip
+    rest = p.world.add_person(target.country)
+    p.relate(plan, "ownership", rest.id, target.id, share=round(100 - direct - through / 0.6, 2), role="shareholder")
+    for party, role in ((first, "listed owner"), (second, "listed owner"), (holding, "holding"), (target, "owned firm")):
+        p.member(plan, party, role, level if isinstance(party, Firm) else None)
+    supplier = p.existing(("CN", "KR", "TW"), ("manufacturer",))
+    buyer = p.existing((DESTINATION,), ("consignee",))
+    p.relay(plan, level, supplier, target, [buyer], _watched(rng), rng.randint(1, 3))
+
+
+def listed_consignee(p: Planter, level: Difficulty) -> None:
+    """A consignee on a list under one transliteration, in declarations under another spelling."""
+    rng = p.rng
+    plan = p.new_plan("listed_consignee", level, False, "listed Russian consignee under another spelling")
+    consignee = p.firm(DESTINATION, "defence")
+    p.listed(plan, consignee)
+    hub = p.existing(("KZ", "KG", "AM", "UZ", "AE", "TR"), ("trader", "distributor"))
+    supplier = p.existing(("CN", "KR", "TW"), ("manufacturer",))
+    p.member(plan, consignee, "listed consignee", level)
+    p.member(plan, hub, "hub firm")
+    p.member(plan, supplier, "supplier")
+    p.relay(plan, level, supplier, hub, [consignee], _watched(rng), rng.randint(1, 3))
+
+
+def phantom_flow(p: Planter, level: Difficulty) -> None:
+    """Exports recorded at the origin to a hub that never records them as imports (CEPR DP20097)."""
+    rng = p.rng
+    plan = p.new_plan("phantom_flow", level, False, "EU exports to a hub that the hub never records")
+    exporter = p.existing(EU_ORIGINS, ("manufacturer",))
+    hub = p.firm(rng.choice(("KZ", "KG", "AM")), "trader")
+    p.member(plan, exporter, "exporter")
+    p.member(plan, hub, "declared consignee", level)
+    item = _watched(rng)
+    for _ in range(rng.randint(3, 8)):
+        day = p.day()
+        quantity = max(10, round(rng.lognormvariate(7.5, 0.8)))
+        # The goods never reach the hub's books: no import statistics, no declarations there.
+        p.ship(plan, day, exporter, hub, item, quantity, p.unit_price(item), in_import_stats=False, declared=False)
+        plan.phantom.append((exporter.country, hub.country, item.hs2022, day.year))
+
+
+SCHEMES: tuple[Callable[[Planter, Difficulty], None], ...] = (
+    same_owner, family_route, pass_through, mislabel, markup, fifty_percent, listed_consignee, phantom_flow,
+)  # fmt: skip
+
+
+# -- decoys ------------------------------------------------------------------------------------------
+
+
+def domestic_distributor(p: Planter, level: Difficulty) -> None:
+    """A large hub distributor importing controlled goods for its own market: nothing goes on."""
+    rng = p.rng
+    plan = p.new_plan("domestic_distributor", level, True, "hub distributor imports controlled goods for its market")
+    hub = p.existing(HUBS, ("distributor",))
+    supplier = p.existing(("DE", "US", "KR", "JP"), ("manufacturer",))
+    p.member(plan, hub, "distributor")
+    item = _watched(rng)
+    for _ in range(rng.randint(6, 12)):
+        p.ship(plan, p.day(date(2021, 1, 1)), supplier, hub, item, rng.randint(50, 5000), p.unit_price(item))
+
+
+def new_firm_food(p: Planter, level: Difficulty) -> None:
+    """A firm founded after the cut-off exporting food or textiles to the destination."""
+    rng = p.rng
+    plan = p.new_plan("new_firm_food", level, True, "new hub firm sells food or clothing to Russia")
+    hub = p.firm(rng.choice(("KZ", "KG", "AM", "UZ")), "trader", new=True)
+    p.member(plan, hub, "new firm")
+    item = rng.choice([g for g in GOODS if g.kind in ("food", "textiles")])
+    buyer = p.existing((DESTINATION,), ("consignee",))
+    for _ in range(rng.randint(4, 10)):
+        p.ship(plan, p.day(), hub, buyer, item, rng.randint(1000, 50000), p.unit_price(item))
+
+
+def consumer_reexport(p: Planter, level: Difficulty) -> None:
+    """Re-export of consumer goods (phones, laptops) to the destination: legal, and it looks like a relay."""
+    rng = p.rng
+    plan = p.new_plan("consumer_reexport", level, True, "hub firm re-exports phones or laptops to Russia")
+    hub = p.existing(HUBS, ("trader", "distributor"))
+    supplier = p.existing(("CN",), ("manufacturer",))
+    buyer = p.existing((DESTINATION,), ("consignee",))
+    p.member(plan, hub, "re-exporter")
+    p.relay(plan, LEVELS[0], supplier, hub, [buyer], good(rng.choice(("851713", "847130"))), rng.randint(2, 4))
+
+
+def near_fifty(p: Planter, level: Difficulty) -> None:
+    fifty_percent(p, level, aggregate=49.0, innocent=True)
+
+
+def namesake(p: Planter, level: Difficulty) -> None:
+    """A firm whose owner shares a listed person's surname and given name, not their patronymic."""
+    rng = p.rng
+    plan = p.new_plan("namesake", level, True, "owner's name resembles a listed person's; a different person")
+    listed = p.world.add_person(DESTINATION, sex="m")
+    p.listed(plan, listed)
+    other = p.world.add_person(DESTINATION, sex="m", surname=listed.name.surname)
+    hub = p.existing(("KZ", "KG"), ("trader",))
+    p.relate(plan, "ownership", other.id, hub.id, share=30.0, role="shareholder", start=hub.incorporated)
+    p.member(plan, other, "namesake owner")
+    p.member(plan, hub, "firm")
+    del rng
+
+
+DECOYS: tuple[Callable[[Planter, Difficulty], None], ...] = (
+    domestic_distributor, new_firm_food, consumer_reexport, near_fifty, namesake,
+)  # fmt: skip
