@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from benchmarks import ingest_declarations
+from benchmarks import ingest_declarations, simulate_world
 
 
 def main() -> None:
     ingest_declarations.main()
+    simulate_world.main()
 
 
 if __name__ == "__main__":

@@ -248,12 +248,16 @@ def formats(as_json: JsonOption = False) -> None:
 @app.command()
 def simulate(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for inputs/ and truth.json.")],
-    seed: Annotated[int, typer.Option("--seed", help="Seed: the same seed and size give identical files.")] = 1,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed: the same seed and size give identical files.")
+    ] = 1,
     scale: Annotated[
-        str | None, typer.Option("--scale", help="demo (10k lines), small (100k), medium (1M) or large (10M).")
+        str | None,
+        typer.Option("--scale", help="demo (10k lines), small (100k), medium (1M) or large (10M)."),
     ] = None,
     declarations: Annotated[
-        int | None, typer.Option("--declarations", help="About this many declaration lines instead of a scale.")
+        int | None,
+        typer.Option("--declarations", help="About this many declaration lines instead of a scale."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

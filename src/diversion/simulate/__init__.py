@@ -25,7 +25,7 @@ from diversion.simulate import declarations, flows, registries, schemes, trade, 
 from diversion.simulate import names as names_
 from diversion.simulate.goods import GOODS
 from diversion.simulate.params import SCALES, Params, params_for
-from diversion.simulate.reference import plant_reference_cases
+from diversion.simulate.reference import CALIBRATED_HUB, plant_reference_cases
 
 __all__ = ["SCALES", "Params", "Summary", "params_for", "simulate"]
 
@@ -70,12 +70,16 @@ def simulate(
     rng = random.Random(seed)
     built = world.build(params, rng)
     planter = schemes.Planter(built, random.Random(rng.getrandbits(64)))
+    if params.reference_cases:
+        planter.reserved_hubs = (CALIBRATED_HUB,)
     _plant(planter, params)
     try:
         step("trade")
         shipments = _write_shipments(built, planter, seed, work / "shipments.parquet")
         con = _engine(work)
-        con.execute(f"CREATE TEMP TABLE shipments AS SELECT * FROM read_parquet('{work / 'shipments.parquet'}')")
+        con.execute(
+            f"CREATE TEMP TABLE shipments AS SELECT * FROM read_parquet('{work / 'shipments.parquet'}')"
+        )
         con.register("firms_arrow", _firms(built, planter, random.Random(seed + 1)))
         con.execute("CREATE TEMP TABLE firms AS SELECT * FROM firms_arrow")
         con.register("goods_arrow", _goods())
@@ -92,20 +96,33 @@ def simulate(
         registries.write(built, inputs)
         list_ids = registries.write_lists(built, inputs, random.Random(seed + 2), variance=0.6)
         step("answer key")
-        declared = sum(int(con.execute(f"SELECT count(*) FROM lines_{c}").fetchone()[0]) for c in declaration_files)
-        truth = _truth(seed, params, built, planter, list_ids,
-                       declarations.planted_records(con, declaration_files, out),
-                       flows.planted_flow_records(con, comtrade, out))  # fmt: skip
+        declared = sum(declarations.count(con, c) for c in declaration_files)
+        truth = _truth(
+            seed,
+            params,
+            built,
+            planter,
+            list_ids,
+            declarations.planted_records(con, declaration_files, out),
+            flows.planted_flow_records(con, comtrade, out),
+        )
         con.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     files = sorted(str(p.relative_to(out)) for p in inputs.rglob("*") if p.is_file())
     return Summary(
-        str(out), seed, declared, shipments, len(built.firms), len(built.people),
-        sum(not p.innocent for p in planter.planted), sum(p.innocent for p in planter.planted), files,
+        str(out),
+        seed,
+        declared,
+        shipments,
+        len(built.firms),
+        len(built.people),
+        sum(not p.innocent for p in planter.planted),
+        sum(p.innocent for p in planter.planted),
+        files,
         round(time.perf_counter() - start, 2),
-    )  # fmt: skip
+    )
 
 
 def _plant(planter: schemes.Planter, params: Params) -> None:
@@ -128,13 +145,13 @@ def _write_shipments(built: world.World, planter: schemes.Planter, seed: int, pa
         planted = trade.table(planter.shipments)
         writer.write_table(planted)
         count += planted.num_rows
-    return count
+    return int(count)
 
 
 def _engine(work: Path) -> Any:
-    con = duckdb.connect()
+    con = duckdb.connect(str(work / "scratch.duckdb"))  # a file: every step can spill to disk
     con.execute("SET threads = 2")
-    con.execute("SET memory_limit = '3GB'")
+    con.execute("SET memory_limit = '2GB'")
     con.execute(f"SET temp_directory = '{work / 'spill'}'")
     con.execute("SET preserve_insertion_order = true")
     return con
@@ -146,7 +163,11 @@ def _firms(built: world.World, planter: schemes.Planter, rng: random.Random) -> 
     for firm in built.firms:
         variance = planter.name_variance.get(firm.id, BACKGROUND_VARIANCE)
         for k in range(3):
-            text = firm.name.native if k == 0 and variance < 0.2 else names_.company_spelling(rng, firm.name, variance=variance)
+            text = (
+                firm.name.native
+                if k == 0 and variance < 0.2
+                else names_.company_spelling(rng, firm.name, variance=variance)
+            )
             spellings[k].append(text)
     return pa.table(
         {
@@ -154,9 +175,11 @@ def _firms(built: world.World, planter: schemes.Planter, rng: random.Random) -> 
             "id": [f.id for f in built.firms],
             "country": [f.country for f in built.firms],
             "national_id": [f.national_id for f in built.firms],
-            "spelling_0": spellings[0], "spelling_1": spellings[1], "spelling_2": spellings[2],
+            "spelling_0": spellings[0],
+            "spelling_1": spellings[1],
+            "spelling_2": spellings[2],
         }
-    )  # fmt: skip
+    )
 
 
 def _goods() -> pa.Table:
@@ -173,37 +196,61 @@ def _goods() -> pa.Table:
 
 
 def _truth(
-    seed: int, params: Params, built: world.World, planter: schemes.Planter, list_ids: dict[str, list[str]],
-    declaration_records: list[dict[str, Any]], flow_records: list[dict[str, Any]],
-) -> dict[str, Any]:  # fmt: skip
+    seed: int,
+    params: Params,
+    built: world.World,
+    planter: schemes.Planter,
+    list_ids: dict[str, list[str]],
+    declaration_records: list[dict[str, Any]],
+    flow_records: list[dict[str, Any]],
+) -> dict[str, Any]:
     parties: dict[str, Any] = {f.id: f for f in built.firms} | {p.id: p for p in built.people}
     entries = []
     for plan in planter.planted:
         members = []
         for party_id, role in plan.members:
             party = parties[party_id]
-            members.append({"party_id": party_id, "role": role, "name": party.name.native,
-                            "country": party.country, "list_ids": list_ids.get(party_id, [])})  # fmt: skip
+            members.append(
+                {
+                    "party_id": party_id,
+                    "role": role,
+                    "name": party.name.native,
+                    "country": party.country,
+                    "list_ids": list_ids.get(party_id, []),
+                }
+            )
         entries.append(
             {
-                "id": plan.id, "type": plan.type, "difficulty": plan.difficulty, "innocent": plan.innocent,
-                "summary": plan.summary, "members": members, "relations": plan.relation_ids,
+                "id": plan.id,
+                "type": plan.type,
+                "difficulty": plan.difficulty,
+                "innocent": plan.innocent,
+                "summary": plan.summary,
+                "members": members,
+                "relations": plan.relation_ids,
                 "shipments": len(plan.shipment_ids),
                 "declarations": [
                     {k: r[k] for k in ("source", "record", "declaration_id")}
-                    for r in declaration_records if r["scheme"] == plan.id
+                    for r in declaration_records
+                    if r["scheme"] == plan.id
                 ],
                 "flows": [
-                    {k: r[k] for k in ("source", "record", "reporter", "partner", "flow", "period", "hs_code")}
-                    for r in flow_records if r["scheme"] == plan.id
+                    {
+                        k: r[k]
+                        for k in ("source", "record", "reporter", "partner", "flow", "period", "hs_code")
+                    }
+                    for r in flow_records
+                    if r["scheme"] == plan.id
                 ],
             }
-        )  # fmt: skip
+        )
     return {
         "version": TRUTH_VERSION,
         "synthetic": True,
         "seed": seed,
-        "parameters": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(params).items()},
+        "parameters": {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(params).items()
+        },
         "schemes": [e for e in entries if not e["innocent"]],
         "decoys": [e for e in entries if e["innocent"]],
     }

@@ -13,10 +13,16 @@ from typing import Any, Final
 
 from diversion.simulate.params import DECLARING, EAEU
 
-OFFICES: Final = {"RU": "10702070", "KZ": "55201000", "KG": "41700000", "AM": "05100000", "UZ": "26001000",
-                  "GE": "40000000"}  # fmt: skip
+OFFICES: Final = {
+    "RU": "10702070",
+    "KZ": "55201000",
+    "KG": "41700000",
+    "AM": "05100000",
+    "UZ": "26001000",
+    "GE": "40000000",
+}
 EAEU_G_COUNTRIES: Final = ("KG",)
-EAEU_G_MAPPING: Final = """# Kyrgyz customs declarations in the EAEU graph-numbered layout (synthetic): read with the shipped mapping.
+EAEU_G_MAPPING: Final = """# Kyrgyz customs declarations, EAEU graph-numbered layout (synthetic), read with the shipped mapping.
 diversion_mapping: 1
 extends: eaeu_g
 defaults: {declaring_country: KG}
@@ -36,13 +42,19 @@ def lines_sql(country: str) -> str:
         WHERE s.declared AND {where}
     """
     exports = side.format(
-        side="export", value="s.value_usd", good="s.export_good", description="s.export_description",
+        side="export",
+        value="s.value_usd",
+        good="s.export_good",
+        description="s.export_description",
         where=f"e.country = '{country}' AND NOT (i.country IN ({_EAEU}) AND e.country IN ({_EAEU}))",
-    )  # fmt: skip
+    )
     imports = side.format(
-        side="import", value="s.import_value_usd", good="s.import_good", description="s.import_description",
+        side="import",
+        value="s.import_value_usd",
+        good="s.import_good",
+        description="s.import_description",
         where=f"i.country = '{country}'",
-    )  # fmt: skip
+    )
     return f"""
         SELECT '{office}/' || strftime(l.day, '%d%m%y') || '/' || lpad(CAST(l.shipment_id AS VARCHAR), 13, '0')
                    || CASE WHEN l.direction = 'export' THEN 'E' ELSE 'I' END AS declaration_id,
@@ -79,7 +91,9 @@ EAEU_G_COLUMNS: Final = (
     "declaration_id AS G_A, CASE direction WHEN 'import' THEN 'ИМ' ELSE 'ЭК' END AS G011, "
     "CASE direction WHEN 'import' THEN '40' ELSE '10' END AS G012, exporter_name AS G02, exporter_id AS G021, "
     "importer_name AS G08, importer_id AS G081, dispatch_country AS G15A, origin_country AS G34, "
-    "destination_country AS G17A, currency AS G221, description AS G31, 1 AS G32, hs_code AS G33, "
+    "destination_country AS G17A, currency AS G221, upper(CASE WHEN brand IS NULL OR contains(description, brand) "
+    "THEN description ELSE description || ', ' || brand || coalesce(' ' || model, '') END) AS G31, 1 AS G32, "
+    "hs_code AS G33, "
     f"{_comma('net_kg')} AS G38, quantity AS G41, CASE unit WHEN 'pcs' THEN '796' ELSE '166' END AS G41A, "
     f"{_comma('value')} AS G42, {_comma('value_usd')} AS G46, strftime(date, '%d.%m.%Y') AS G542"
 )
@@ -90,24 +104,30 @@ def write(con: Any, folder: Path) -> dict[str, Path]:
     written: dict[str, Path] = {}
     folder.mkdir(parents=True, exist_ok=True)
     for country in DECLARING:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE lines_{country} AS {lines_sql(country)} "
-                    "ORDER BY date, declaration_id")  # fmt: skip
         if country in EAEU_G_COUNTRIES:
             sub = folder / f"{country.lower()}_customs"
             sub.mkdir(exist_ok=True)
             (sub / "eaeu_g_mapping.yml").write_text(EAEU_G_MAPPING, encoding="utf-8")
-            path = sub / f"{country.lower()}_declarations_eaeu_g.csv"
-            con.execute(
-                f"COPY (SELECT {EAEU_G_COLUMNS} FROM lines_{country} ORDER BY date, declaration_id) TO '{path}' "
-                "(HEADER, DELIMITER ';')"
+            path, columns, options = (
+                sub / f"{country.lower()}_declarations_eaeu_g.csv",
+                EAEU_G_COLUMNS,
+                ", DELIMITER ';'",
             )
         else:
-            path = folder / f"{country.lower()}_customs_declarations.csv"
-            con.execute(
-                f"COPY (SELECT {CSV_COLUMNS} FROM lines_{country} ORDER BY date, declaration_id) TO '{path}' (HEADER)"
-            )
+            path, columns, options = folder / f"{country.lower()}_customs_declarations.csv", CSV_COLUMNS, ""
+        con.execute(
+            f"COPY (SELECT {columns} FROM ({lines_sql(country)}) ORDER BY {ORDER}) TO '{path}' (HEADER{options})"
+        )
         written[country] = path
     return written
+
+
+ORDER: Final = "date, declaration_id"
+"""The order of lines in every declarations file: record numbers follow from it."""
+
+
+def count(con: Any, country: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM ({lines_sql(country)})").fetchone()[0])
 
 
 def planted_records(con: Any, files: dict[str, Path], root: Path) -> list[dict[str, Any]]:
@@ -116,13 +136,18 @@ def planted_records(con: Any, files: dict[str, Path], root: Path) -> list[dict[s
     for country, path in files.items():
         rows = con.execute(
             f"""SELECT scheme, shipment_id, declaration_id, record FROM (
-                    SELECT scheme, shipment_id, declaration_id,
-                           row_number() OVER (ORDER BY date, declaration_id) AS record
-                    FROM lines_{country}) WHERE scheme IS NOT NULL ORDER BY record"""
+                    SELECT scheme, shipment_id, declaration_id, row_number() OVER (ORDER BY {ORDER}) AS record
+                    FROM ({lines_sql(country)})) WHERE scheme IS NOT NULL ORDER BY record"""
         ).fetchall()
         source = str(path.relative_to(root))
         found.extend(
-            {"scheme": s, "shipment_id": int(sid), "source": source, "record": str(rec), "declaration_id": did}
+            {
+                "scheme": s,
+                "shipment_id": int(sid),
+                "source": source,
+                "record": str(rec),
+                "declaration_id": did,
+            }
             for s, sid, did, rec in rows
         )
     return found

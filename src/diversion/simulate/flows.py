@@ -56,15 +56,19 @@ def views_sql() -> str:
 
 
 def write_comtrade(con: Any, path: Path, codes: list[str]) -> None:
-    con.execute("CREATE OR REPLACE TEMP TABLE countries AS SELECT * FROM (VALUES "
-                + ", ".join(f"('{a2}', {num}, '{a3}', '{name.replace(chr(39), chr(39) * 2)}')"
-                            for a2, num, a3, name in country_rows(codes))
-                + ") v(alpha2, code, iso3, name)")  # fmt: skip
-    con.execute(f"CREATE OR REPLACE TEMP TABLE views AS {views_sql()}")
+    con.execute(
+        "CREATE OR REPLACE TABLE countries AS SELECT * FROM (VALUES "
+        + ", ".join(
+            f"('{a2}', {num}, '{a3}', '{name.replace(chr(39), chr(39) * 2)}')"
+            for a2, num, a3, name in country_rows(codes)
+        )
+        + ") v(alpha2, code, iso3, name)"
+    )
+    con.execute(f"CREATE OR REPLACE TABLE views AS {views_sql()}")
     ru_detail_ends = int(RU_DETAIL_ENDS.strftime("%Y%m"))
     not_reporting = ", ".join(f"'{c}'" for c in NOT_REPORTING)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE comtrade AS
+        CREATE OR REPLACE TABLE comtrade AS
         WITH detail AS (
             SELECT reporter, partner, flow, period, classification, hs6 AS cmd, 6 AS level, unit,
                    quantity, value, net_g FROM views
@@ -126,7 +130,7 @@ def write_baci(con: Any, folder: Path) -> list[Path]:
 
 def planted_flow_records(con: Any, path: Path, root: Path) -> list[dict[str, Any]]:
     """The Comtrade rows (file, record) each planted scheme's shipments add to, by reporter's view."""
-    rows = con.execute(f"""
+    rows = con.execute("""
         WITH numbered AS (
             SELECT reporter, partner, flow, period, cmd,
                    row_number() OVER (ORDER BY reporter, partner, flow, period, cmd) AS record
@@ -150,7 +154,15 @@ def planted_flow_records(con: Any, path: Path, root: Path) -> list[dict[str, Any
     """).fetchall()
     source = str(path.relative_to(root))
     return [
-        {"scheme": s, "source": source, "record": str(rec), "reporter": r, "partner": p, "flow": f,
-         "period": str(per), "hs_code": cmd}
+        {
+            "scheme": s,
+            "source": source,
+            "record": str(rec),
+            "reporter": r,
+            "partner": p,
+            "flow": f,
+            "period": str(per),
+            "hs_code": cmd,
+        }
         for s, rec, r, p, f, per, cmd in rows
-    ]  # fmt: skip
+    ]

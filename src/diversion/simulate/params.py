@@ -41,8 +41,12 @@ class Params:
     size_tail: float = field(default=1.3, metadata={"help": "Pareto shape of firm sizes (lower: heavier)."})
     name_variance: float = field(default=0.5, metadata={"help": "0: names as registered; 1: mangled."})
     chunk_rows: int = field(default=500_000, metadata={"help": "Background lines generated at a time."})
-    hub_growth: float = field(default=0.6, metadata={"help": "Legitimate growth of hub->RU trade after 2022."})
-    shortage_markup: float = field(default=1.8, metadata={"help": "Price factor of a genuine shortage decoy."})
+    hub_growth: float = field(
+        default=0.6, metadata={"help": "Legitimate growth of hub->RU trade after 2022."}
+    )
+    shortage_markup: float = field(
+        default=1.8, metadata={"help": "Price factor of a genuine shortage decoy."}
+    )
 
     @property
     def firms(self) -> int:
@@ -63,7 +67,10 @@ def params_for(scale: str | None, declarations: int | None) -> Params:
     if declarations is not None:
         per_type = max(1, min(50, round(4 * (declarations / 100_000) ** 0.4)))
         return replace(
-            SCALES["small"], declarations=declarations, schemes_per_type=per_type, decoys_per_type=max(1, per_type // 2)
+            SCALES["small"],
+            declarations=declarations,
+            schemes_per_type=per_type,
+            decoys_per_type=max(1, per_type // 2),
         )
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: one of {', '.join(SCALES)}")

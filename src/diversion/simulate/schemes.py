@@ -15,8 +15,10 @@ from datetime import date, timedelta
 
 from diversion.simulate.goods import GOODS, Good, good, index
 from diversion.simulate.params import CUTOFF, DESTINATION, EU_ORIGINS, HUBS
-from diversion.simulate.world import Firm, Person, World, day_between
+from diversion.simulate.world import Firm, Listing, Person, World, day_between
 
+COVER_ROLES = ("trader", "distributor", "consignee")
+"""Roles whose scheme firms also carry ordinary background trade."""
 PLANTED_IDS = 10**12
 """Shipment ids of planted trade start here, far above background ids."""
 
@@ -64,11 +66,28 @@ class Planter:
     name_variance: dict[str, float] = field(default_factory=dict)  # firm id -> drift of its spellings
     hidden_ids: dict[str, float] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # hub firm id -> where its goods were made
+    reserved_hubs: tuple[str, ...] = ()  # hubs whose watched trade a reconstruction calibrates
+
+    def hubs(self, choices: tuple[str, ...]) -> tuple[str, ...]:
+        """Hub countries a generated scheme may use (all but those a reconstruction reserves)."""
+        return tuple(c for c in choices if c not in self.reserved_hubs) or choices
+
+    def hub(self, choices: tuple[str, ...]) -> str:
+        return self.rng.choice(self.hubs(choices))
 
     # -- building blocks ----------------------------------------------------------------------------
 
-    def ship(self, plan: Planted, day: date, sender: Firm, receiver: Firm, item: Good, quantity: int,
-             unit_price: float, **overrides: object) -> dict[str, object]:  # fmt: skip
+    def ship(
+        self,
+        plan: Planted,
+        day: date,
+        sender: Firm,
+        receiver: Firm,
+        item: Good,
+        quantity: int,
+        unit_price: float,
+        **overrides: object,
+    ) -> dict[str, object]:
         rng = self.rng
         value = max(1, round(quantity * unit_price))
         g = index()[item.hs2022]
@@ -78,21 +97,27 @@ class Planter:
             "day": day,
             "exporter": self.world.by_id[sender.id],
             "importer": self.world.by_id[receiver.id],
-            "good": g, "export_good": g, "import_good": g,
+            "good": g,
+            "export_good": g,
+            "import_good": g,
             "quantity": quantity,
             "value_usd": value,
             "import_value_usd": round(value * rng.uniform(1.02, 1.08)),
             "net_g": max(1, round(quantity * item.kg_per_unit * 1000 * rng.uniform(0.95, 1.05))),
-            "in_export_stats": True, "in_import_stats": True,
-            "exporter_spelling": rng.randrange(3), "importer_spelling": rng.randrange(3),
+            "in_export_stats": True,
+            "in_import_stats": True,
+            "exporter_spelling": rng.randrange(3),
+            "importer_spelling": rng.randrange(3),
             "exporter_id_shown": rng.random() >= self.hidden_ids.get(sender.id, 0.0),
             "importer_id_shown": rng.random() >= self.hidden_ids.get(receiver.id, 0.0),
-            "brand": brand, "model": model,
-            "export_description": None, "import_description": None,
+            "brand": brand,
+            "model": model,
+            "export_description": None,
+            "import_description": None,
             "scheme": plan.id,
             "declared": True,
             "origin": self.origin.get(sender.id, sender.country),
-        }  # fmt: skip
+        }
         row.update(overrides)
         self.shipments.append(row)
         plan.shipment_ids.append(int(row["shipment_id"]))  # type: ignore[call-overload]
@@ -108,17 +133,31 @@ class Planter:
         plan.relation_ids.append(self.world.relate(kind, subject, obj, **values).id)
 
     def firm(self, country: str, role: str, *, new: bool = False, **kw: object) -> Firm:
-        founded = day_between(self.rng, CUTOFF + timedelta(days=20), CUTOFF + timedelta(days=200)) if new else None
-        return self.world.add_firm(country, role, incorporated=founded, size=0.0, **kw)  # type: ignore[arg-type]
+        """A firm made for a scheme; an old one also trades in the background, as a cover would."""
+        founded = (
+            day_between(self.rng, CUTOFF + timedelta(days=20), CUTOFF + timedelta(days=200)) if new else None
+        )
+        size = 0.0 if new or role not in COVER_ROLES else self.rng.uniform(0.2, 1.0)
+        firm = self.world.add_firm(country, role, incorporated=founded, size=size, **kw)  # type: ignore[arg-type]
+        firm.planted = True
+        return firm
 
     def existing(self, countries: tuple[str, ...], roles: tuple[str, ...]) -> Firm:
-        candidates = [f for f in self.world.firms if f.country in countries and f.role in roles and f.size > 0]
+        """A background firm drawn into a scheme (never one another scheme made)."""
+        candidates = [
+            f
+            for f in self.world.firms
+            if f.country in countries and f.role in roles and f.size > 0 and not f.planted
+        ]
         return self.rng.choice(candidates)
 
-    def listed(self, plan: Planted, party: Firm | Person, program: str = "RUSSIA-EO14024") -> None:
+    def listed(self, plan: Planted, party: Firm | Person) -> None:
         day = day_between(self.rng, date(2022, 3, 1), date(2023, 6, 30))
+        program = self.rng.choice(("RUSSIA-EO14024", "EU-833/2014"))
         self.world.listings.append(
-            _listing(party.id, program, day, "Operates in the technology or defence sector of the Russian economy")
+            _listing(
+                party.id, program, day, "Operates in the technology or defence sector of the Russian economy"
+            )
         )
 
     def unit_price(self, item: Good, factor: float = 1.0) -> float:
@@ -133,30 +172,51 @@ class Planter:
         self.planted.append(plan)
         return plan
 
-    def relay(self, plan: Planted, level: Difficulty, supplier: Firm, hub: Firm, buyers: list[Firm],
-              item: Good, imports: int, *, markup: float = 1.15, **export_overrides: object) -> None:  # fmt: skip
+    def relay(
+        self,
+        plan: Planted,
+        level: Difficulty,
+        supplier: Firm,
+        hub: Firm,
+        buyers: list[Firm],
+        item: Good,
+        imports: int,
+        *,
+        markup: float = 1.15,
+        **export_overrides: object,
+    ) -> None:
         """Buy from the supplier, sell the same goods on to the buyers: split, lagged, with noise."""
         rng = self.rng
-        for _ in range(imports):
+        merge = level.level == "hard" and imports >= 2 and rng.random() < 0.5
+        for _ in range(imports // 2 if merge else imports):
             day = self.day()
-            quantity = max(2, round(rng.lognormvariate(6.0, 1.0) if item.price < 1000 else rng.randint(10, 600)))
             price = self.unit_price(item)
-            self.ship(plan, day, supplier, hub, item, quantity, price)
-            self.origin[hub.id] = supplier.country
-            parts = rng.randint(*level.split)
-            shares = [rng.uniform(0.5, 1.5) for _ in range(parts)]
-            left = quantity
-            for k, share in enumerate(shares):
-                part = left if k == parts - 1 else max(1, round(quantity * share / sum(shares)))
-                left -= part
+            quantity = self._import_leg(plan, day, supplier, hub, item, price)
+            if merge:  # two purchases leave together: the export matches their sum
+                quantity += self._import_leg(
+                    plan, day + timedelta(days=rng.randint(2, 10)), supplier, hub, item, price
+                )
+            parts = min(rng.randint(*level.split), quantity)
+            cuts = sorted(rng.sample(range(1, quantity), parts - 1)) if parts > 1 else []
+            for first, last in zip([0, *cuts], [*cuts, quantity], strict=True):
+                part = last - first
                 noisy = max(1, round(part * (1 + rng.uniform(-level.quantity_noise, level.quantity_noise))))
-                lag = timedelta(days=rng.randint(*level.lag_days))
-                self.ship(plan, day + lag, hub, rng.choice(buyers), item, noisy, price * markup, **export_overrides)
+                lag = timedelta(days=rng.randint(*level.lag_days) + (10 if merge else 0))
+                self.ship(
+                    plan, day + lag, hub, rng.choice(buyers), item, noisy, price * markup, **export_overrides
+                )
+
+    def _import_leg(
+        self, plan: Planted, day: date, supplier: Firm, hub: Firm, item: Good, price: float
+    ) -> int:
+        rng = self.rng
+        quantity = max(2, round(rng.lognormvariate(6.0, 1.0) if item.price < 1000 else rng.randint(10, 600)))
+        self.ship(plan, day, supplier, hub, item, quantity, price)
+        self.origin[hub.id] = supplier.country
+        return quantity
 
 
-def _listing(party_id: str, program: str, day: date, reason: str) -> object:
-    from diversion.simulate.world import Listing
-
+def _listing(party_id: str, program: str, day: date, reason: str) -> Listing:
     return Listing(party_id, "Synthetic sanctions list", program, "Synthetic authority", day, reason)
 
 
@@ -172,7 +232,7 @@ def same_owner(p: Planter, level: Difficulty) -> None:
     rng = p.rng
     plan = p.new_plan("same_owner", level, False, "hub firm and Russian consignee share an owner")
     owner = p.world.add_person(DESTINATION)
-    hub = p.firm(rng.choice(("KZ", "KG", "AM")), "trader", new=rng.random() < 0.7)
+    hub = p.firm(p.hub(("KZ", "KG", "AM")), "trader", new=rng.random() < 0.7)
     consignee = p.firm(DESTINATION, "consignee")
     supplier = p.existing(("CN", "NL", "KR"), ("manufacturer",))
     for firm, share in ((hub, rng.choice((100.0, 75.0, 51.0))), (consignee, rng.choice((100.0, 60.0)))):
@@ -181,19 +241,25 @@ def same_owner(p: Planter, level: Difficulty) -> None:
     p.member(plan, hub, "hub firm", level)
     p.member(plan, consignee, "consignee", level)
     p.member(plan, supplier, "supplier")
-    p.relay(plan, level, supplier, hub, [consignee], _watched(rng, ("electronics", "drones")), rng.randint(2, 4))
+    p.relay(
+        plan, level, supplier, hub, [consignee], _watched(rng, ("electronics", "drones")), rng.randint(2, 4)
+    )
 
 
 def family_route(p: Planter, level: Difficulty) -> None:
     """Parents' EU firm -> their child's new hub firm -> the destination (the family chip route)."""
     rng = p.rng
-    plan = p.new_plan("family_route", level, False, "EU firm of a Russian couple supplies their son's new hub firm")
+    plan = p.new_plan(
+        "family_route", level, False, "EU firm of a Russian couple supplies their son's new hub firm"
+    )
     father = p.world.add_person(DESTINATION, sex="m")
     surname = father.name.surname
     mother = p.world.add_person(DESTINATION, sex="f", surname=surname)
-    child = p.world.add_person(DESTINATION, sex="m", surname=surname, born=date(1990 + rng.randint(0, 8), 5, 1))
+    child = p.world.add_person(
+        DESTINATION, sex="m", surname=surname, born=date(1990 + rng.randint(0, 8), 5, 1)
+    )
     eu = p.firm(rng.choice(EU_ORIGINS), "distributor")
-    hub = p.firm(rng.choice(("KZ", "KG")), "trader", new=True)
+    hub = p.firm(p.hub(("KZ", "KG")), "trader", new=True)
     consignee = p.firm(DESTINATION, "consignee")
     p.relate(plan, "ownership", father.id, eu.id, share=50.0, role="founder", start=eu.incorporated)
     p.relate(plan, "ownership", mother.id, eu.id, share=50.0, role="founder", start=eu.incorporated)
@@ -201,7 +267,11 @@ def family_route(p: Planter, level: Difficulty) -> None:
     p.relate(plan, "family", father.id, child.id, role="parent")
     p.relate(plan, "family", mother.id, child.id, role="parent")
     p.relate(plan, "family", father.id, mother.id, role="spouse")
-    for person, role in ((father, "owner of EU firm"), (mother, "owner of EU firm"), (child, "owner of hub firm")):
+    for person, role in (
+        (father, "owner of EU firm"),
+        (mother, "owner of EU firm"),
+        (child, "owner of hub firm"),
+    ):
         p.member(plan, person, role)
     p.member(plan, eu, "EU exporter", level)
     p.member(plan, hub, "hub firm", level)
@@ -214,7 +284,7 @@ def pass_through(p: Planter, level: Difficulty) -> None:
     """Quantity-matched pass-through within weeks, split over several buyers (Kyrgyz electronics)."""
     rng = p.rng
     plan = p.new_plan("pass_through", level, False, "hub firm re-exports what it imports within weeks")
-    hub = p.firm(rng.choice(("KG", "KZ", "AM", "UZ")), "trader", new=rng.random() < 0.5)
+    hub = p.firm(p.hub(("KG", "KZ", "AM", "UZ")), "trader", new=rng.random() < 0.5)
     supplier = p.existing(("CN", "KR", "TW"), ("manufacturer",))
     buyers = [p.firm(DESTINATION, "defence") for _ in range(rng.randint(1, 3))]
     p.member(plan, hub, "hub firm", level)
@@ -223,14 +293,22 @@ def pass_through(p: Planter, level: Difficulty) -> None:
         p.member(plan, buyer, "consignee", level)
         if rng.random() < 0.5:
             p.listed(plan, buyer)
-    p.relay(plan, level, supplier, hub, buyers, good(rng.choice(("854233", "854231", "854129", "850440"))), rng.randint(2, 5))
+    p.relay(
+        plan,
+        level,
+        supplier,
+        hub,
+        buyers,
+        good(rng.choice(("854233", "854231", "854129", "850440"))),
+        rng.randint(2, 5),
+    )
 
 
 def mislabel(p: Planter, level: Difficulty) -> None:
     """Agricultural drones declared as sprayers on the way to the destination (the crop dusters)."""
     rng = p.rng
     plan = p.new_plan("mislabel", level, False, "drones re-exported as agricultural sprayers")
-    hub = p.firm(rng.choice(("KG", "KZ")), "trader")
+    hub = p.firm(p.hub(("KG", "KZ")), "trader")
     supplier = p.existing(("CN",), ("manufacturer",))
     buyer = p.firm(DESTINATION, "consignee")
     for party, role in ((hub, "hub firm"), (buyer, "consignee")):
@@ -245,17 +323,30 @@ def mislabel(p: Planter, level: Difficulty) -> None:
         "hard": "Оборудование для опрыскивания сельскохозяйственных культур",
     }[level.level]
     p.relay(
-        plan, level, supplier, hub, [buyer], drone, rng.randint(1, 3), markup=1.2,
-        export_good=sprayer, import_good=sprayer, export_description=description, import_description=description,
-        brand="DJI" if level.level != "hard" else None, model=model if level.level == "easy" else None,
-    )  # fmt: skip
+        plan,
+        level,
+        supplier,
+        hub,
+        [buyer],
+        drone,
+        rng.randint(1, 3),
+        markup=1.2,
+        export_good=sprayer,
+        import_good=sprayer,
+        export_description=description,
+        import_description=description,
+        brand="DJI" if level.level != "hard" else None,
+        model=model if level.level == "easy" else None,
+    )
 
 
 def markup(p: Planter, level: Difficulty) -> None:
     """A small intermediary sells to the destination at 1.5-3 times the market price."""
     rng = p.rng
-    plan = p.new_plan("markup", level, False, "intermediary charges the Russian buyer a multiple of the market price")
-    hub = p.firm(rng.choice(HUBS), "trader", new=rng.random() < 0.5)
+    plan = p.new_plan(
+        "markup", level, False, "intermediary charges the Russian buyer a multiple of the market price"
+    )
+    hub = p.firm(p.hub(HUBS), "trader", new=rng.random() < 0.5)
     supplier = p.existing(("CN", "DE", "KR", "TW", "US"), ("manufacturer",))
     buyer = p.firm(DESTINATION, "consignee")
     p.member(plan, hub, "intermediary", level)
@@ -272,19 +363,42 @@ def fifty_percent(p: Planter, level: Difficulty, *, aggregate: float = 54.0, inn
     summary = f"listed parties own {aggregate:g}% of a trading firm in aggregate, through a holding"
     plan = p.new_plan(kind, level, innocent, summary)
     first, second = p.world.add_person(DESTINATION), p.firm(DESTINATION, "holding")
-    holding = p.firm(rng.choice(("AE", "TR", "KZ")), "holding")
-    target = p.firm(rng.choice(("AE", "TR", "KZ", "AM")), "trader")
+    holding = p.firm(p.hub(("AE", "TR", "KZ")), "holding")
+    target = p.firm(p.hub(("AE", "TR", "KZ", "AM")), "trader")
     for listed in (first, second):
         p.listed(plan, listed)
     direct = round(aggregate * 0.55, 1)
     through = aggregate - direct  # second owns 60% of the holding, which owns (through / 0.6)% of the target
-    p.relate(plan, "ownership", first.id, target.id, share=direct, role="shareholder", start=target.incorporated)
-    p.relate(plan, "ownership", second.id, holding.id, share=60.0, role="shareholder", start=holding.incorporated)
-    p.relate(plan, "ownership", holding.id, target.id, share=round(through / 0.6, 2), role="shareholder",
-             start=target.incorporated)  # fmt: skip
+    p.relate(
+        plan, "ownership", first.id, target.id, share=direct, role="shareholder", start=target.incorporated
+    )
+    p.relate(
+        plan, "ownership", second.id, holding.id, share=60.0, role="shareholder", start=holding.incorporated
+    )
+    p.relate(
+        plan,
+        "ownership",
+        holding.id,
+        target.id,
+        share=round(through / 0.6, 2),
+        role="shareholder",
+        start=target.incorporated,
+    )
     rest = p.world.add_person(target.country)
-    p.relate(plan, "ownership", rest.id, target.id, share=round(100 - direct - through / 0.6, 2), role="shareholder")
-    for party, role in ((first, "listed owner"), (second, "listed owner"), (holding, "holding"), (target, "owned firm")):
+    p.relate(
+        plan,
+        "ownership",
+        rest.id,
+        target.id,
+        share=round(100 - direct - through / 0.6, 2),
+        role="shareholder",
+    )
+    for party, role in (
+        (first, "listed owner"),
+        (second, "listed owner"),
+        (holding, "holding"),
+        (target, "owned firm"),
+    ):
         p.member(plan, party, role, level if isinstance(party, Firm) else None)
     supplier = p.existing(("CN", "KR", "TW"), ("manufacturer",))
     buyer = p.existing((DESTINATION,), ("consignee",))
@@ -297,7 +411,7 @@ def listed_consignee(p: Planter, level: Difficulty) -> None:
     plan = p.new_plan("listed_consignee", level, False, "listed Russian consignee under another spelling")
     consignee = p.firm(DESTINATION, "defence")
     p.listed(plan, consignee)
-    hub = p.existing(("KZ", "KG", "AM", "UZ", "AE", "TR"), ("trader", "distributor"))
+    hub = p.existing(p.hubs(("KZ", "KG", "AM", "UZ", "AE", "TR")), ("trader", "distributor"))
     supplier = p.existing(("CN", "KR", "TW"), ("manufacturer",))
     p.member(plan, consignee, "listed consignee", level)
     p.member(plan, hub, "hub firm")
@@ -310,7 +424,7 @@ def phantom_flow(p: Planter, level: Difficulty) -> None:
     rng = p.rng
     plan = p.new_plan("phantom_flow", level, False, "EU exports to a hub that the hub never records")
     exporter = p.existing(EU_ORIGINS, ("manufacturer",))
-    hub = p.firm(rng.choice(("KZ", "KG", "AM")), "trader")
+    hub = p.firm(p.hub(("KZ", "KG", "AM")), "trader")
     p.member(plan, exporter, "exporter")
     p.member(plan, hub, "declared consignee", level)
     item = _watched(rng)
@@ -318,13 +432,30 @@ def phantom_flow(p: Planter, level: Difficulty) -> None:
         day = p.day()
         quantity = max(10, round(rng.lognormvariate(7.5, 0.8)))
         # The goods never reach the hub's books: no import statistics, no declarations there.
-        p.ship(plan, day, exporter, hub, item, quantity, p.unit_price(item), in_import_stats=False, declared=False)
+        p.ship(
+            plan,
+            day,
+            exporter,
+            hub,
+            item,
+            quantity,
+            p.unit_price(item),
+            in_import_stats=False,
+            declared=False,
+        )
         plan.phantom.append((exporter.country, hub.country, item.hs2022, day.year))
 
 
 SCHEMES: tuple[Callable[[Planter, Difficulty], None], ...] = (
-    same_owner, family_route, pass_through, mislabel, markup, fifty_percent, listed_consignee, phantom_flow,
-)  # fmt: skip
+    same_owner,
+    family_route,
+    pass_through,
+    mislabel,
+    markup,
+    fifty_percent,
+    listed_consignee,
+    phantom_flow,
+)
 
 
 # -- decoys ------------------------------------------------------------------------------------------
@@ -333,8 +464,10 @@ SCHEMES: tuple[Callable[[Planter, Difficulty], None], ...] = (
 def domestic_distributor(p: Planter, level: Difficulty) -> None:
     """A large hub distributor importing controlled goods for its own market: nothing goes on."""
     rng = p.rng
-    plan = p.new_plan("domestic_distributor", level, True, "hub distributor imports controlled goods for its market")
-    hub = p.existing(HUBS, ("distributor",))
+    plan = p.new_plan(
+        "domestic_distributor", level, True, "hub distributor imports controlled goods for its market"
+    )
+    hub = p.existing(p.hubs(HUBS), ("distributor",))
     supplier = p.existing(("DE", "US", "KR", "JP"), ("manufacturer",))
     p.member(plan, hub, "distributor")
     item = _watched(rng)
@@ -346,7 +479,7 @@ def new_firm_food(p: Planter, level: Difficulty) -> None:
     """A firm founded after the cut-off exporting food or textiles to the destination."""
     rng = p.rng
     plan = p.new_plan("new_firm_food", level, True, "new hub firm sells food or clothing to Russia")
-    hub = p.firm(rng.choice(("KZ", "KG", "AM", "UZ")), "trader", new=True)
+    hub = p.firm(p.hub(("KZ", "KG", "AM", "UZ")), "trader", new=True)
     p.member(plan, hub, "new firm")
     item = rng.choice([g for g in GOODS if g.kind in ("food", "textiles")])
     buyer = p.existing((DESTINATION,), ("consignee",))
@@ -358,11 +491,13 @@ def consumer_reexport(p: Planter, level: Difficulty) -> None:
     """Re-export of consumer goods (phones, laptops) to the destination: legal, and it looks like a relay."""
     rng = p.rng
     plan = p.new_plan("consumer_reexport", level, True, "hub firm re-exports phones or laptops to Russia")
-    hub = p.existing(HUBS, ("trader", "distributor"))
+    hub = p.existing(p.hubs(HUBS), ("trader", "distributor"))
     supplier = p.existing(("CN",), ("manufacturer",))
     buyer = p.existing((DESTINATION,), ("consignee",))
     p.member(plan, hub, "re-exporter")
-    p.relay(plan, LEVELS[0], supplier, hub, [buyer], good(rng.choice(("851713", "847130"))), rng.randint(2, 4))
+    p.relay(
+        plan, LEVELS[0], supplier, hub, [buyer], good(rng.choice(("851713", "847130"))), rng.randint(2, 4)
+    )
 
 
 def near_fifty(p: Planter, level: Difficulty) -> None:
@@ -376,13 +511,38 @@ def namesake(p: Planter, level: Difficulty) -> None:
     listed = p.world.add_person(DESTINATION, sex="m")
     p.listed(plan, listed)
     other = p.world.add_person(DESTINATION, sex="m", surname=listed.name.surname)
-    hub = p.existing(("KZ", "KG"), ("trader",))
+    hub = p.existing(p.hubs(("KZ", "KG")), ("trader",))
     p.relate(plan, "ownership", other.id, hub.id, share=30.0, role="shareholder", start=hub.incorporated)
     p.member(plan, other, "namesake owner")
     p.member(plan, hub, "firm")
     del rng
 
 
+SHORTAGE = ("401110", date(2022, 4, 1), date(2022, 7, 31))
+"""A genuine shortage: every seller of this good asks more in this window (trade.py applies it to all)."""
+
+
+def shortage_prices(p: Planter, level: Difficulty) -> None:
+    """Hub firms selling at high prices during a shortage in which everyone's price rose."""
+    rng = p.rng
+    plan = p.new_plan("shortage_prices", level, True, "high prices to Russia during a market-wide shortage")
+    code, first, last = SHORTAGE
+    item = good(code)
+    buyer = p.existing((DESTINATION,), ("consignee",))
+    for _ in range(2):
+        seller = p.existing(p.hubs(("KZ", "KG", "AM", "TR")), ("trader", "distributor"))
+        p.member(plan, seller, "seller")
+        for _ in range(rng.randint(2, 4)):
+            day = day_between(rng, first, last)
+            price = p.unit_price(item, p.world.params.shortage_markup)
+            p.ship(plan, day, seller, buyer, item, rng.randint(200, 2000), price)
+
+
 DECOYS: tuple[Callable[[Planter, Difficulty], None], ...] = (
-    domestic_distributor, new_firm_food, consumer_reexport, near_fifty, namesake,
-)  # fmt: skip
+    domestic_distributor,
+    new_firm_food,
+    consumer_reexport,
+    near_fifty,
+    namesake,
+    shortage_prices,
+)

@@ -15,8 +15,9 @@ from datetime import date
 import numpy as np
 import pyarrow as pa
 
-from diversion.simulate.goods import GOODS
-from diversion.simulate.params import CUTOFF, DESTINATION, EAEU, DECLARING, EU_ORIGINS, HUBS, ORIGINS, Params
+from diversion.simulate.goods import GOODS, index
+from diversion.simulate.params import CUTOFF, DECLARING, DESTINATION, EAEU, EU_ORIGINS, HUBS, ORIGINS, Params
+from diversion.simulate.schemes import SHORTAGE
 from diversion.simulate.world import World
 
 CALIBRATED_GOODS = ("854231", "854232", "854233", "854239", "880622", "880624")
@@ -99,7 +100,9 @@ def background(world: World, seed: int) -> Iterator[pa.RecordBatch]:
     chunk = 0
     while declared < params.declarations:
         rng = np.random.default_rng([seed, 1, chunk])
-        batch = _chunk(params, firm_pools, rng, first_id=1 + chunk * params.chunk_rows, size=params.chunk_rows)
+        batch = _chunk(
+            params, firm_pools, rng, first_id=1 + chunk * params.chunk_rows, size=params.chunk_rows
+        )
         rows = _declared_rows(batch, firm_pools.country)
         cumulative = np.cumsum(rows)
         keep = int(np.searchsorted(cumulative, params.declarations - declared, side="left")) + 1
@@ -130,9 +133,12 @@ def _chunk(params: Params, p: Pools, rng: np.random.Generator, first_id: int, si
     exporter = np.empty(size, np.int32)
     importer = np.empty(size, np.int32)
     sides = {
-        0: (p.origin, p.hub), 1: (p.hub, p.destination), 2: (p.origin, p.destination),
-        3: (p.destination, p.hub), 4: (p.other, None),
-    }  # fmt: skip
+        0: (p.origin, p.hub),
+        1: (p.hub, p.destination),
+        2: (p.origin, p.destination),
+        3: (p.destination, p.hub),
+        4: (p.other, None),
+    }
     for code, (src, dst) in sides.items():
         rows = np.flatnonzero(route == code)
         exporter[rows] = rng.choice(src[0], size=len(rows), p=src[1])
@@ -176,7 +182,9 @@ _CONTROLLED = np.array([g.controlled or g.kind == "drones" for g in GOODS])
 _ELECTRONIC = np.array([g.kind in ("electronics", "drones", "optics") for g in GOODS])
 
 
-def _goods(rng: np.random.Generator, route: np.ndarray, exp_country: np.ndarray, day: np.ndarray) -> np.ndarray:
+def _goods(
+    rng: np.random.Generator, route: np.ndarray, exp_country: np.ndarray, day: np.ndarray
+) -> np.ndarray:
     origin_weight = _WEIGHTS * np.where(_ELECTRONIC, 2.0, 1.0)
     hub_weight = _WEIGHTS * np.where(_CONTROLLED, 0.01, 1.0)  # hubs re-sold almost no controlled goods
     good = np.where(
@@ -185,14 +193,13 @@ def _goods(rng: np.random.Generator, route: np.ndarray, exp_country: np.ndarray,
         rng.choice(len(GOODS), size=len(route), p=hub_weight / hub_weight.sum()),
     )
     # After the cut-off, Western origins stop sending controlled goods to Russia directly.
-    sanctioned = (
-        (route == 2) & _CONTROLLED[good] & (day >= (CUTOFF - EPOCH).days) & (exp_country != "CN")
-    )
+    sanctioned = (route == 2) & _CONTROLLED[good] & (day >= (CUTOFF - EPOCH).days) & (exp_country != "CN")
     plain = np.flatnonzero(~_CONTROLLED)
     good[sanctioned] = rng.choice(plain, size=int(sanctioned.sum()))
     return good.astype(np.int16)
 
 
+_INDEX = index()
 _ORIGIN_SHARE = np.array([0.45, 0.08, 0.04, 0.03, 0.04, 0.03, 0.02, 0.02, 0.1, 0.06, 0.05, 0.08])
 _PRICE = np.array([g.price for g in GOODS])
 _SIGMA = np.array([g.sigma for g in GOODS])
@@ -200,37 +207,60 @@ _KG = np.array([g.kg_per_unit for g in GOODS])
 
 
 def _priced(
-    params: Params, rng: np.random.Generator, first_id: int, day: np.ndarray, exporter: np.ndarray,
-    importer: np.ndarray, good: np.ndarray, exp_country: np.ndarray,
-) -> pa.RecordBatch:  # fmt: skip
+    params: Params,
+    rng: np.random.Generator,
+    first_id: int,
+    day: np.ndarray,
+    exporter: np.ndarray,
+    importer: np.ndarray,
+    good: np.ndarray,
+    exp_country: np.ndarray,
+) -> pa.RecordBatch:
     size = len(good)
     # Goods made where they are shipped from, or (sent on from a hub or elsewhere) mostly made in China.
     made_in = np.array(ORIGINS)[rng.choice(len(ORIGINS), size=size, p=_ORIGIN_SHARE)]
     origin = np.where(np.isin(exp_country, ORIGINS), exp_country, made_in)
     line_value = rng.lognormal(np.log(20_000), 1.2, size)
     unit_price = _PRICE[good] * rng.lognormal(0.0, _SIGMA[good])
+    code, first, last = SHORTAGE  # a genuine shortage raises everyone's price for a while
+    short = (good == _INDEX[code]) & (day >= (first - EPOCH).days) & (day <= (last - EPOCH).days)
+    unit_price[short] *= params.shortage_markup
     quantity = np.maximum(1, np.round(line_value / unit_price)).astype(np.int64)
     value = np.maximum(1, np.round(quantity * unit_price)).astype(np.int64)
     cif = np.round(value * rng.uniform(1.02, 1.10, size)).astype(np.int64)
-    net_g = np.maximum(1, np.round(quantity * _KG[good] * 1000 * rng.uniform(0.9, 1.1, size))).astype(np.int64)
+    net_g = np.maximum(1, np.round(quantity * _KG[good] * 1000 * rng.uniform(0.9, 1.1, size))).astype(
+        np.int64
+    )
     brand, model = _brands(rng, good)
     return pa.record_batch(
         [
             pa.array(np.arange(first_id, first_id + size, dtype=np.int64)),
             pa.array(day.astype("datetime64[D]")),
-            pa.array(exporter), pa.array(importer),
-            pa.array(good), pa.array(good), pa.array(good),
-            pa.array(quantity), pa.array(value), pa.array(cif), pa.array(net_g),
-            pa.array(rng.random(size) > 0.002), pa.array(rng.random(size) > 0.01),  # records lost in statistics
+            pa.array(exporter),
+            pa.array(importer),
+            pa.array(good),
+            pa.array(good),
+            pa.array(good),
+            pa.array(quantity),
+            pa.array(value),
+            pa.array(cif),
+            pa.array(net_g),
+            pa.array(rng.random(size) > 0.002),
+            pa.array(rng.random(size) > 0.01),  # records lost in statistics
             pa.array(rng.integers(0, SPELLINGS, size, dtype=np.int8)),
             pa.array(rng.integers(0, SPELLINGS, size, dtype=np.int8)),
-            pa.array(rng.random(size) > 0.1), pa.array(rng.random(size) > 0.1),
-            brand, model,
-            pa.nulls(size, pa.string()), pa.nulls(size, pa.string()), pa.nulls(size, pa.string()),
-            pa.array(np.ones(size, dtype=bool)), pa.array(origin),
+            pa.array(rng.random(size) > 0.1),
+            pa.array(rng.random(size) > 0.1),
+            brand,
+            model,
+            pa.nulls(size, pa.string()),
+            pa.nulls(size, pa.string()),
+            pa.nulls(size, pa.string()),
+            pa.array(np.ones(size, dtype=bool)),
+            pa.array(origin),
         ],
         schema=SHIPMENT_SCHEMA,
-    )  # fmt: skip
+    )
 
 
 def _brands(rng: np.random.Generator, good: np.ndarray) -> tuple[pa.Array, pa.Array]:

@@ -19,21 +19,84 @@ from diversion.simulate import names
 from diversion.simulate.params import DESTINATION, EU_ORIGINS, HUBS, ORIGINS, OTHERS, Params
 
 CALLING_CODES = {
-    "RU": "+7", "KZ": "+7", "KG": "+996", "AM": "+374", "GE": "+995", "UZ": "+998", "AE": "+971",
-    "TR": "+90", "CN": "+86", "HK": "+852", "DE": "+49", "NL": "+31", "FR": "+33", "IT": "+39", "PL": "+48",
-    "FI": "+358", "LT": "+370", "KR": "+82", "TW": "+886", "JP": "+81", "US": "+1", "IN": "+91", "BR": "+55",
-    "VN": "+84", "TH": "+66", "MY": "+60", "GB": "+44", "EG": "+20", "RS": "+381",
-}  # fmt: skip
+    "RU": "+7",
+    "KZ": "+7",
+    "KG": "+996",
+    "AM": "+374",
+    "GE": "+995",
+    "UZ": "+998",
+    "AE": "+971",
+    "TR": "+90",
+    "CN": "+86",
+    "HK": "+852",
+    "DE": "+49",
+    "NL": "+31",
+    "FR": "+33",
+    "IT": "+39",
+    "PL": "+48",
+    "FI": "+358",
+    "LT": "+370",
+    "KR": "+82",
+    "TW": "+886",
+    "JP": "+81",
+    "US": "+1",
+    "IN": "+91",
+    "BR": "+55",
+    "VN": "+84",
+    "TH": "+66",
+    "MY": "+60",
+    "GB": "+44",
+    "EG": "+20",
+    "RS": "+381",
+}
 CITIES = {
     "RU": ("г. Москва", "г. Санкт-Петербург", "г. Новосибирск", "г. Екатеринбург", "г. Казань"),
     "KZ": ("г. Алматы", "г. Астана", "г. Шымкент", "г. Караганда"),
     "KG": ("г. Бишкек", "г. Ош", "г. Кара-Балта"),
-    "AM": ("Yerevan", "Gyumri"), "GE": ("Tbilisi", "Batumi"), "UZ": ("Tashkent", "Samarkand"),
-    "AE": ("Dubai", "Sharjah", "Abu Dhabi"), "TR": ("Istanbul", "Ankara", "Izmir"),
-    "CN": ("Shenzhen", "Shanghai", "Guangzhou", "Ningbo"), "DE": ("Berlin", "Hamburg", "München", "Frankfurt am Main"),
-}  # fmt: skip
-STREETS_CYRL = ("ул. Ленина", "пр. Абая", "ул. Советская", "пр. Достык", "ул. Мира", "ул. Гагарина", "ул. Садовая")
-STREETS_LATN = ("Main Street", "Industrial Road", "Harbour Avenue", "Station Road", "Park Lane", "Trade Center")
+    "AM": ("Yerevan", "Gyumri"),
+    "GE": ("Tbilisi", "Batumi"),
+    "UZ": ("Tashkent", "Samarkand"),
+    "AE": ("Dubai", "Sharjah", "Abu Dhabi"),
+    "TR": ("Istanbul", "Ankara", "Izmir"),
+    "CN": ("Shenzhen", "Shanghai", "Guangzhou", "Ningbo"),
+    "HK": ("Hong Kong", "Kowloon"),
+    "NL": ("Amsterdam", "Rotterdam", "Eindhoven"),
+    "FR": ("Paris", "Lyon"),
+    "IT": ("Milano", "Torino"),
+    "PL": ("Warszawa", "Gdańsk"),
+    "FI": ("Helsinki", "Espoo"),
+    "LT": ("Vilnius", "Kaunas"),
+    "KR": ("Seoul", "Busan", "Incheon"),
+    "TW": ("Taipei", "Hsinchu"),
+    "JP": ("Tokyo", "Osaka"),
+    "US": ("San Jose", "Austin", "Boston"),
+    "IN": ("Mumbai", "Bengaluru"),
+    "BR": ("São Paulo",),
+    "VN": ("Hanoi", "Ho Chi Minh City"),
+    "TH": ("Bangkok",),
+    "MY": ("Kuala Lumpur", "Penang"),
+    "GB": ("London", "Manchester"),
+    "EG": ("Cairo", "Alexandria"),
+    "RS": ("Belgrade", "Novi Sad"),
+    "DE": ("Berlin", "Hamburg", "München", "Frankfurt am Main"),
+}
+STREETS_CYRL = (
+    "ул. Ленина",
+    "пр. Абая",
+    "ул. Советская",
+    "пр. Достык",
+    "ул. Мира",
+    "ул. Гагарина",
+    "ул. Садовая",
+)
+STREETS_LATN = (
+    "Main Street",
+    "Industrial Road",
+    "Harbour Avenue",
+    "Station Road",
+    "Park Lane",
+    "Trade Center",
+)
 CYRILLIC_COUNTRIES = ("RU", "KZ", "KG")
 
 
@@ -58,6 +121,7 @@ class Firm:
     address: str
     phone: str
     ident: dict[str, str] = field(default_factory=dict)
+    planted: bool = False  # made for a scheme or a decoy
 
     @property
     def national_id(self) -> str:
@@ -107,8 +171,15 @@ class World:
     def firm(self, party_id: str) -> Firm:
         return self.firms[self.by_id[party_id]]
 
-    def add_firm(self, country: str, role: str, *, size: float = 1.0, incorporated: date | None = None,
-                 name: names.CompanyName | None = None) -> Firm:  # fmt: skip
+    def add_firm(
+        self,
+        country: str,
+        role: str,
+        *,
+        size: float = 1.0,
+        incorporated: date | None = None,
+        name: names.CompanyName | None = None,
+    ) -> Firm:
         rng = self.rng
         number = len(self.firms) + 1
         day = incorporated or _day_between(rng, date(1995, 1, 1), date(2021, 6, 30))
@@ -127,8 +198,9 @@ class World:
         self.firms.append(firm)
         return firm
 
-    def add_person(self, country: str, *, surname: str | None = None, sex: str | None = None,
-                   born: date | None = None) -> Person:  # fmt: skip
+    def add_person(
+        self, country: str, *, surname: str | None = None, sex: str | None = None, born: date | None = None
+    ) -> Person:
         rng = self.rng
         day = born or _day_between(rng, date(1950, 1, 1), date(1998, 12, 31))
         person = Person(

@@ -1,0 +1,205 @@
+"""The synthetic world: deterministic, readable by our own ingesters, and its answer key true to its files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from diversion.ingest.run import ingest
+from diversion.simulate import Params, params_for, simulate
+from diversion.simulate.reference import TARGETS
+from diversion.store import Workspace, open_workspace
+from tests.test_cli import diversion
+
+SEED = 11
+
+
+def _digests(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    simulate(SEED, params_for("demo", None), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_ws(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, Any]]:
+    ws = open_workspace(tmp_path_factory.mktemp("ws") / "demo.duckdb", "duckdb")
+    manifest = ingest(ws, [demo / "inputs"])
+    yield ws, manifest
+    ws.close()
+
+
+def truth(out: Path) -> dict[str, Any]:
+    return json.loads((out / "truth.json").read_text(encoding="utf-8"))
+
+
+def test_same_seed_same_bytes_and_other_seed_other_world(demo: Path, tmp_path: Path) -> None:
+    again = simulate(SEED, params_for("demo", None), tmp_path / "again")
+    assert _digests(demo) == _digests(Path(again.out))
+    other = simulate(SEED + 1, params_for("demo", None), tmp_path / "other")
+    assert _digests(demo)["truth.json"] != _digests(Path(other.out))["truth.json"]
+
+
+def test_answer_key_lies_beside_the_inputs_never_inside(demo: Path) -> None:
+    assert (demo / "truth.json").exists()
+    assert not list((demo / "inputs").rglob("truth*"))
+
+
+def test_every_kind_of_source_in_at_least_two_formats(demo_ws: tuple[Workspace, Any]) -> None:
+    _, manifest = demo_ws
+    formats: dict[str, set[str]] = {}
+    kinds = {
+        "declarations": ("declarations.csv", "mapping"),
+        "flows": ("comtrade.api", "baci.csv"),
+        "registries": ("registry.csv", "relations.csv", "ftm"),
+        "lists": ("opensanctions.csv", "ftm"),
+    }
+    for report in manifest.inputs:
+        for kind in kinds:
+            if f"/{kind}/" in report.path:
+                formats.setdefault(kind, set()).add(report.format)
+    for kind, expected in kinds.items():
+        assert formats[kind] >= set(expected[:2]), (kind, formats.get(kind))
+
+
+def test_everything_simulated_is_read_without_a_single_rejected_row(demo_ws: tuple[Workspace, Any]) -> None:
+    _, manifest = demo_ws
+    for report in manifest.inputs:
+        assert report.error is None, (report.path, report.error)
+        assert report.rows_quarantined == 0, report.path
+        assert report.rows_read == report.rows_accepted
+    assert sum(r.rows_read for r in manifest.inputs if "/declarations/" in r.path) >= 9_000
+
+
+def test_reference_figures_of_kazakhstan_come_out_of_the_raw_rows(demo_ws: tuple[Workspace, Any]) -> None:
+    ws, _ = demo_ws
+    flows = ws.table("flows")
+    kz = flows.filter((flows.dataset == "comtrade") & (flows.reporter == "KZ"))
+    rows = kz.execute()
+    for (flow, partner, kind, year), target in TARGETS.items():
+        prefixes = ("8542",) if kind == "chips" else ("8806", "8802")
+        picked = rows[
+            (rows.flow == flow)
+            & rows.period.str.startswith(str(year))
+            & rows.hs_code.str.startswith(prefixes)
+            & (rows.hs_code.str.len() == 6)
+        ]
+        if partner is not None:
+            picked = picked[picked.partner == partner]
+        assert abs(picked.value_usd.sum() - target) < 5_000, (
+            flow,
+            partner,
+            kind,
+            year,
+            picked.value_usd.sum(),
+        )
+    # x70: $245,000 in 2021 -> $18M in 2022
+    assert TARGETS[("export", "RU", "chips", 2022)] / TARGETS[("export", "RU", "chips", 2021)] > 70
+
+
+def test_answer_key_records_are_the_declarations_in_the_files(
+    demo: Path, demo_ws: tuple[Workspace, Any]
+) -> None:
+    ws, _ = demo_ws
+    d = (
+        ws.table("declarations")
+        .select("source", "record", "declaration_id", "hs_code", "description")
+        .execute()
+    )
+    d["file"] = d.source.map(lambda s: str(Path(s).relative_to(demo)) if s.startswith(str(demo)) else s)
+    by_key = {
+        (f, r): (i, h, b)
+        for f, r, i, h, b in zip(d.file, d.record, d.declaration_id, d.hs_code, d.description, strict=True)
+    }
+    cases = {s["id"]: s for s in truth(demo)["schemes"]}
+    checked = 0
+    for scheme in cases.values():
+        for ref in scheme["declarations"]:
+            assert by_key[(ref["source"], ref["record"])][0] == ref["declaration_id"]
+            checked += 1
+    assert checked > 50
+    # The crop dusters: DJI Agras drones declared under the sprayers' heading 8424 on their way to Russia.
+    crop = [by_key[(r["source"], r["record"])] for r in cases["case-4-crop-dusters"]["declarations"]]
+    assert {h for _, h, _ in crop} == {"880624", "842449"}
+    assert all("AGRAS" in text.upper() for _, _, text in crop)  # the model gives the drone away
+
+
+def test_members_are_parties_of_the_registries_and_lists(demo: Path, demo_ws: tuple[Workspace, Any]) -> None:
+    ws, _ = demo_ws
+    party_ids = set(ws.table("parties").party_id.execute())
+    key = truth(demo)
+    for entry in key["schemes"] + key["decoys"]:
+        for member in entry["members"]:
+            assert member["party_id"] in party_ids, member
+            assert all(list_id in party_ids for list_id in member["list_ids"])
+    sky = next(s for s in key["schemes"] if s["id"] == "case-1-sky-chariot")
+    assert {m["name"] for m in sky["members"]} >= {"ТОО «Аспан Арба»", "ООО «Небесная механика»"}
+
+
+def test_small_world_plants_every_type_and_stays_under_one_percent(tmp_path: Path) -> None:
+    params = params_for("small", None)
+    summary = simulate(SEED, Params(**{**params.__dict__, "declarations": 100_000}), tmp_path)
+    key = truth(tmp_path)
+    types = Counter(s["type"] for s in key["schemes"])
+    assert len(key["schemes"]) >= 30 and len(types) == 8 and min(types.values()) >= 4
+    assert len(key["decoys"]) >= 10 and all(d["innocent"] for d in key["decoys"])
+    planted = sum(len(s["declarations"]) for s in key["schemes"] + key["decoys"])
+    assert summary.declarations >= 95_000
+    assert planted / summary.declarations < 0.01
+    phantom = [s for s in key["schemes"] if s["type"] == "phantom_flow"]
+    assert all(not s["declarations"] and s["flows"] for s in phantom)  # only the exporter's statistics see it
+
+
+def test_fifty_percent_rule_holds_in_the_answer_key(demo: Path, demo_ws: tuple[Workspace, Any]) -> None:
+    ws, _ = demo_ws
+    rel = ws.table("relations").execute()
+    listed = set(ws.table("listings").party_id.execute())
+    key = truth(demo)
+    for entry in key["schemes"] + key["decoys"]:
+        if entry["type"] not in ("fifty_percent", "near_fifty_percent"):
+            continue
+        own = rel[rel.relation_id.isin(entry["relations"]) & (rel.kind == "ownership")]
+        target = next(m["party_id"] for m in entry["members"] if m["role"] == "owned firm")
+        owners = [m["party_id"] for m in entry["members"] if m["role"] == "listed owner"]
+        # the listed owners appear on the lists under list ids; the key maps them
+        assert all(
+            any(i in listed for i in m["list_ids"]) for m in entry["members"] if m["role"] == "listed owner"
+        )
+
+        total = sum(_aggregate_share(own, o, target) for o in owners)
+        assert (total >= 50) == (entry["type"] == "fifty_percent"), (entry["id"], total)
+
+
+def test_cli_simulate_and_its_usage_errors(tmp_path: Path) -> None:
+    done = diversion("simulate", "--seed", "5", "--declarations", "2000", "--out", tmp_path / "w", "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["declarations"] >= 2000 and (tmp_path / "w" / "truth.json").exists()
+    assert (
+        diversion("simulate", "--scale", "demo", "--declarations", "5", "--out", tmp_path / "x").returncode
+        == 2
+    )
+    assert diversion("simulate", "--scale", "huge", "--out", tmp_path / "x").returncode == 2
+    assert diversion("simulate", "--out", tmp_path / "x").returncode == 2
+
+
+def _aggregate_share(own: Any, owner: str, firm: str) -> float:
+    """Percent of ``firm`` held by ``owner`` directly and through the companies it owns (no cycles here)."""
+    direct = float(own[(own.subject_id == owner) & (own.object_id == firm)].share.sum())
+    layers = own[(own.subject_id == owner) & (own.object_id != firm)]
+    through = zip(layers.object_id, layers.share, strict=True)
+    return direct + sum(share / 100 * _aggregate_share(own, held, firm) for held, share in through)
