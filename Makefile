@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_OUT := runs/demo
 
-.PHONY: demo test bench check lint typecheck system-deps clean
+.PHONY: demo demo-data test bench check lint typecheck system-deps clean
 
 # Debian packages: pyicu builds from source (libicu-dev, pkg-config, g++); Spark needs a Java runtime.
 system-deps:
@@ -28,9 +28,13 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.main
 
 demo: $(VENV)/.main
 	@rm -rf $(DEMO_OUT) && mkdir -p $(DEMO_OUT)
-	$(BIN)/diversion scan data/samples --out $(DEMO_OUT) --db $(DEMO_OUT)/workspace.duckdb
+	$(BIN)/diversion scan data/samples data/demo/inputs --out $(DEMO_OUT) --db $(DEMO_OUT)/workspace.duckdb
 	$(BIN)/diversion status --db $(DEMO_OUT)/workspace.duckdb
 	@echo "Run outputs: $(DEMO_OUT)/manifest.json and $(DEMO_OUT)/quarantine.csv (workspace $(DEMO_OUT)/workspace.duckdb)"
+
+# The synthetic world shipped in data/demo/ (a test checks it is exactly what this seed generates).
+demo-data: $(VENV)/.main
+	$(BIN)/diversion simulate --seed 2022 --scale demo --out data/demo
 
 test: $(VENV)/.test
 	$(BIN)/pytest -q

@@ -15,9 +15,12 @@ from diversion.ingest.run import ingest
 from diversion.simulate import Params, params_for, simulate
 from diversion.simulate.reference import TARGETS
 from diversion.store import Workspace, open_workspace
+from tests.conftest import REPO
 from tests.test_cli import diversion
 
 SEED = 11
+DEMO_SEED = 2022
+"""The seed of the world shipped in data/demo/ (see the Makefile's demo-data target)."""
 
 
 def _digests(root: Path) -> dict[str, str]:
@@ -203,3 +206,10 @@ def _aggregate_share(own: Any, owner: str, firm: str) -> float:
     layers = own[(own.subject_id == owner) & (own.object_id != firm)]
     through = zip(layers.object_id, layers.share, strict=True)
     return direct + sum(share / 100 * _aggregate_share(own, held, firm) for held, share in through)
+
+
+def test_shipped_demo_world_is_what_its_seed_generates(tmp_path: Path) -> None:
+    shipped = REPO / "data" / "demo"
+    regenerated = simulate(DEMO_SEED, params_for("demo", None), tmp_path / "demo")
+    assert _digests(shipped) == _digests(Path(regenerated.out))
+    assert "SYNTHETIC" in (shipped / "README.md").read_text(encoding="utf-8")

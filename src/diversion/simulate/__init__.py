@@ -109,6 +109,7 @@ def simulate(
         con.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    (out / "README.md").write_text(_readme(seed, params), encoding="utf-8")
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     files = sorted(str(p.relative_to(out)) for p in inputs.rglob("*") if p.is_file())
     return Summary(
@@ -254,3 +255,24 @@ def _truth(
         "schemes": [e for e in entries if not e["innocent"]],
         "decoys": [e for e in entries if e["innocent"]],
     }
+
+
+def _readme(seed: int, params: Params) -> str:
+    cases = (
+        "\nIt also reconstructs the five reported cases of CASES.md (Aspan Arba and Nebesnaya Mekhanika, the "
+        "family chip route,\nthe Kyrgyz pass-through, the crop dusters, the markups) under their reported names, "
+        "with Kazakhstan's\nreported chip and drone figures; the people, the other firms and every record are "
+        "invented.\n"
+        if params.reference_cases
+        else ""
+    )
+    return (
+        "# A SYNTHETIC trade world: not real data\n\n"
+        f"Written by `diversion simulate --seed {seed}` ({params.declarations:,} declaration lines asked for). "
+        "Every firm, person,\nidentifier, declaration, statistic and list entry here is generated; any "
+        "resemblance to a real party is\ncoincidence, except the names of the reported cases below.\n"
+        f"{cases}\n"
+        "- `inputs/`: what `diversion scan` reads (declarations, trade statistics, registries, lists).\n"
+        "- `truth.json`: the answer key (planted schemes and innocent decoys, their members and records).\n"
+        "\nThe model and its limits: docs/simulate.md in the Diversion repository.\n"
+    )
