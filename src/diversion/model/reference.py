@@ -1,4 +1,4 @@
-"""Reference data shipped with Diversion: the CHPL tiers and the HS 2022 <-> 2017 correlation.
+"""Reference data shipped with Diversion: the CHPL tiers, the HS 2022 <-> 2017 correlation, the HS 2022 texts.
 
 Both live as CSV in ``diversion/data/`` with leading ``#`` lines that give source, publisher, version,
 licence and field meanings. Here they become Arrow tables in the canonical schemas (``commodity_lists``,
@@ -20,6 +20,7 @@ from diversion.model import schema
 
 CHPL_FILE: Final = "chpl_hs6_tiers.csv"
 CORRELATION_FILE: Final = "hs2022_hs2017_correlation.csv"
+NOMENCLATURE_FILE: Final = "hs2022_nomenclature.csv"
 CHPL_LIST: Final = "chpl"
 """The ``list`` value of CHPL rows in ``commodity_lists``."""
 CHPL_HS_VERSION: Final = "HS2022"
@@ -98,3 +99,13 @@ def hs2017_for(hs2022_code: str) -> list[tuple[str, str]]:
     [('852580', 'n:n'), ('880211', 'n:n'), ('880220', 'n:n')]
     """
     return list(_hs2017_index().get(hs2022_code[:6], ()))
+
+
+@cache
+def hs2022_descriptions() -> dict[str, str]:
+    """Every HS 2022 subheading (six digits) with its UN Comtrade description.
+
+    >>> hs2022_descriptions()["854231"][:45]
+    'Electronic integrated circuits; processors an'
+    """
+    return {row["hs6"]: row["description"] for _, row in _rows(NOMENCLATURE_FILE)}

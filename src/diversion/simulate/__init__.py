@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from diversion.simulate import declarations, flows, registries, schemes, trade, world
 from diversion.simulate import names as names_
-from diversion.simulate.goods import GOODS
+from diversion.simulate.goods import catalogue
 from diversion.simulate.params import SCALES, Params, params_for
 from diversion.simulate.reference import CALIBRATED_HUB, plant_reference_cases
 
@@ -77,13 +77,11 @@ def simulate(
         step("trade")
         shipments = _write_shipments(built, planter, seed, work / "shipments.parquet")
         con = _engine(work)
-        con.execute(
-            f"CREATE TEMP TABLE shipments AS SELECT * FROM read_parquet('{work / 'shipments.parquet'}')"
-        )
+        con.execute(f"CREATE VIEW shipments AS SELECT * FROM read_parquet('{work / 'shipments.parquet'}')")
         con.register("firms_arrow", _firms(built, planter, random.Random(seed + 1)))
-        con.execute("CREATE TEMP TABLE firms AS SELECT * FROM firms_arrow")
+        con.execute("CREATE TABLE firms AS SELECT * FROM firms_arrow")
         con.register("goods_arrow", _goods())
-        con.execute("CREATE TEMP TABLE goods AS SELECT * FROM goods_arrow")
+        con.execute("CREATE TABLE goods AS SELECT * FROM goods_arrow")
         step("declarations")
         declaration_files = declarations.write(con, inputs / "declarations")
         step("statistics")
@@ -152,7 +150,7 @@ def _write_shipments(built: world.World, planter: schemes.Planter, seed: int, pa
 def _engine(work: Path) -> Any:
     con = duckdb.connect(str(work / "scratch.duckdb"))  # a file: every step can spill to disk
     con.execute("SET threads = 2")
-    con.execute("SET memory_limit = '2GB'")
+    con.execute("SET memory_limit = '1536MB'")
     con.execute(f"SET temp_directory = '{work / 'spill'}'")
     con.execute("SET preserve_insertion_order = true")
     return con
@@ -184,14 +182,15 @@ def _firms(built: world.World, planter: schemes.Planter, rng: random.Random) -> 
 
 
 def _goods() -> pa.Table:
+    goods = catalogue()
     return pa.table(
         {
-            "idx": pa.array(range(len(GOODS)), pa.int16()),
-            "hs2022": [g.hs2022 for g in GOODS],
-            "hs2017": [g.hs2017 for g in GOODS],
-            "ru": [g.ru for g in GOODS],
-            "unit": [g.unit for g in GOODS],
-            "national_suffix": ["0000" for _ in GOODS],
+            "idx": pa.array(range(len(goods)), pa.int16()),
+            "hs2022": [g.hs2022 for g in goods],
+            "hs2017": [g.hs2017 for g in goods],
+            "ru": [g.ru for g in goods],
+            "unit": [g.unit for g in goods],
+            "national_suffix": ["0000" for _ in goods],
         }
     )
 

@@ -9,13 +9,15 @@ CHPL shipped with the package, never decided here.
 
 from __future__ import annotations
 
+import math
+import random
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Final
 
 from diversion.model.hs import HS2022_START
-from diversion.model.reference import chpl_codes
+from diversion.model.reference import chpl_codes, hs2017_for, hs2022_descriptions
 
 
 @dataclass(frozen=True)
@@ -591,13 +593,47 @@ GOODS: Final[tuple[Good, ...]] = (
 )
 
 
+FILLER_SHARE: Final = 0.35
+"""Share of background trade in the rest of the HS range (goods without a curated entry)."""
+FILLER_PRICES: Final = (0.3, 300.0)
+"""Median price per kg of rest-of-range goods: log-uniform between these, fixed per code."""
+
+
+@cache
+def catalogue() -> tuple[Good, ...]:
+    """The curated goods, then every other HS 2022 subheading that maps one-to-one to HS 2017.
+
+    The rest of the range is background only: described in English (the nomenclature's words), priced per
+    kg, never controlled (CHPL codes, arms and aircraft are left out), the same in every world.
+    """
+    curated = {g.hs2022 for g in GOODS}
+    total = sum(g.weight for g in GOODS)
+    texts = hs2022_descriptions()
+    rng = random.Random(0)
+    rest = []
+    for code in sorted(texts):
+        pairs = hs2017_for(code)
+        if code in curated or code in chpl_codes() or code[:2] in ("88", "93") or len(pairs) != 1:
+            continue
+        if pairs[0][1] != "1:1":
+            continue
+        low, high = FILLER_PRICES
+        price = math.exp(rng.uniform(math.log(low), math.log(high)))
+        rest.append((code, pairs[0][0], texts[code], price))
+    weight = total * FILLER_SHARE / (1 - FILLER_SHARE) / len(rest)
+    filler = tuple(
+        Good(c, old, text, text, "kg", price, 0.5, 1.0, weight, "other") for c, old, text, price in rest
+    )
+    return GOODS + filler
+
+
 @cache
 def index() -> dict[str, int]:
-    return {good.hs2022: i for i, good in enumerate(GOODS)}
+    return {good.hs2022: i for i, good in enumerate(catalogue())}
 
 
 def good(hs2022: str) -> Good:
-    return GOODS[index()[hs2022]]
+    return catalogue()[index()[hs2022]]
 
 
 def controlled_goods() -> tuple[Good, ...]:

@@ -15,11 +15,12 @@ from datetime import date
 import numpy as np
 import pyarrow as pa
 
-from diversion.simulate.goods import GOODS, index
+from diversion.simulate.goods import catalogue, index
 from diversion.simulate.params import CUTOFF, DECLARING, DESTINATION, EAEU, EU_ORIGINS, HUBS, ORIGINS, Params
 from diversion.simulate.schemes import SHORTAGE
 from diversion.simulate.world import World
 
+CATALOGUE = catalogue()
 CALIBRATED_GOODS = ("854231", "854232", "854233", "854239", "880622", "880624")
 """Goods whose Kazakh trade the reference reconstruction calibrates (see reference.py)."""
 
@@ -176,10 +177,10 @@ def _days(params: Params, rng: np.random.Generator, route: np.ndarray) -> np.nda
     return days
 
 
-_CALIBRATED = np.array([i for i, g in enumerate(GOODS) if g.hs2022 in CALIBRATED_GOODS])
-_WEIGHTS = np.array([g.weight for g in GOODS])
-_CONTROLLED = np.array([g.controlled or g.kind == "drones" for g in GOODS])
-_ELECTRONIC = np.array([g.kind in ("electronics", "drones", "optics") for g in GOODS])
+_CALIBRATED = np.array([i for i, g in enumerate(CATALOGUE) if g.hs2022 in CALIBRATED_GOODS])
+_WEIGHTS = np.array([g.weight for g in CATALOGUE])
+_CONTROLLED = np.array([g.controlled or g.kind == "drones" for g in CATALOGUE])
+_ELECTRONIC = np.array([g.kind in ("electronics", "drones", "optics") for g in CATALOGUE])
 
 
 def _goods(
@@ -189,8 +190,8 @@ def _goods(
     hub_weight = _WEIGHTS * np.where(_CONTROLLED, 0.01, 1.0)  # hubs re-sold almost no controlled goods
     good = np.where(
         np.isin(route, [0, 2]),
-        rng.choice(len(GOODS), size=len(route), p=origin_weight / origin_weight.sum()),
-        rng.choice(len(GOODS), size=len(route), p=hub_weight / hub_weight.sum()),
+        rng.choice(len(CATALOGUE), size=len(route), p=origin_weight / origin_weight.sum()),
+        rng.choice(len(CATALOGUE), size=len(route), p=hub_weight / hub_weight.sum()),
     )
     # After the cut-off, Western origins stop sending controlled goods to Russia directly.
     sanctioned = (route == 2) & _CONTROLLED[good] & (day >= (CUTOFF - EPOCH).days) & (exp_country != "CN")
@@ -201,9 +202,9 @@ def _goods(
 
 _INDEX = index()
 _ORIGIN_SHARE = np.array([0.45, 0.08, 0.04, 0.03, 0.04, 0.03, 0.02, 0.02, 0.1, 0.06, 0.05, 0.08])
-_PRICE = np.array([g.price for g in GOODS])
-_SIGMA = np.array([g.sigma for g in GOODS])
-_KG = np.array([g.kg_per_unit for g in GOODS])
+_PRICE = np.array([g.price for g in CATALOGUE])
+_SIGMA = np.array([g.sigma for g in CATALOGUE])
+_KG = np.array([g.kg_per_unit for g in CATALOGUE])
 
 
 def _priced(
@@ -269,7 +270,7 @@ def _brands(rng: np.random.Generator, good: np.ndarray) -> tuple[pa.Array, pa.Ar
     model = np.full(len(good), None, dtype=object)
     named = rng.random(len(good)) < 0.5
     pick = rng.integers(0, 1 << 30, len(good))
-    for g, item in enumerate(GOODS):
+    for g, item in enumerate(CATALOGUE):
         if not item.brands:
             continue
         rows = np.flatnonzero((good == g) & named)
