@@ -259,6 +259,9 @@ def simulate(
         int | None,
         typer.Option("--declarations", help="About this many declaration lines instead of a scale."),
     ] = None,
+    parquet: Annotated[
+        bool, typer.Option("--parquet", help="Write the biggest files (declarations, Comtrade) as Parquet.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write a synthetic trade world with planted evasion schemes, and its answer key.
@@ -279,7 +282,7 @@ def simulate(
     except ValueError as exc:
         fail(exc, 2)
     with progress_bar(not as_json and sys.stderr.isatty()) as progress:
-        summary = run_simulate(seed, chosen, out_dir, progress=progress)
+        summary = run_simulate(seed, chosen, out_dir, parquet=parquet, progress=progress)
     if as_json:
         print(json.dumps(asdict(summary), ensure_ascii=False, indent=2))
         return

@@ -199,6 +199,23 @@ class Workspace:
             by_line.setdefault(int(line), (int(line), str(kind), str(message), str(text)))
         return self.con.table(name), list(by_line.values())
 
+    def read_parquet(self, path: Path, names: list[str]) -> ir.Table:
+        """A Parquet file read by the engine in parallel into a temporary table of text columns (renamed to
+        ``names``) plus ``__record``, the row's number in the file (1-based)."""
+        source = self.con.con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet({_sql_text(str(path))})"
+        ).fetchall()
+        columns = ", ".join(
+            f"CAST({_sql_ident(column[0])} AS VARCHAR) AS {_sql_ident(name)}"
+            for column, name in zip(source, names, strict=True)
+        )
+        name = _temp_name()
+        self.con.con.execute(
+            f'CREATE TEMP TABLE "{name}" AS SELECT {columns}, file_row_number + 1 AS "__record" '
+            f"FROM read_parquet({_sql_text(str(path))}, file_row_number = true)"
+        )
+        return self.con.table(name)
+
     def number_rows(self, table: ir.Table, skipped_rows: list[int]) -> list[ir.Table]:
         """Relations numbering the rows of a :meth:`read_csv` table in ``__record``, as data rows of the file.
 
@@ -334,6 +351,10 @@ class Workspace:
 
 def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _temp_name() -> str:

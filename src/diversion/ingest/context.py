@@ -12,11 +12,13 @@ import pyarrow as pa
 
 from diversion.errors import DiversionError, UnreadableInput
 from diversion.ingest.tabular import (
+    RECORD,
     CsvLayout,
     CsvStream,
     Reject,
     head_text,
     overlong_rows,
+    parquet_batches,
     rows_to_arrow,
     sniff_csv,
     spreadsheet_rows,
@@ -44,6 +46,10 @@ def _reject_reason(kind: str, message: str, line: int) -> str:
     return f"{kind.lower()}: {message} (line {line})"
 
 
+PARQUET = "parquet"
+"""The ``encoding`` of a Parquet input (its text is typed by the file itself)."""
+
+
 @dataclass
 class Sample:
     """What format detection looks at: the first bytes of a file, as text and as a table if it is one."""
@@ -61,6 +67,10 @@ class Sample:
     @property
     def is_spreadsheet(self) -> bool:
         return self.path.suffix.lower() in SPREADSHEET_SUFFIXES
+
+    @property
+    def is_parquet(self) -> bool:
+        return self.encoding == PARQUET
 
 
 @dataclass
@@ -92,6 +102,8 @@ class Context:
         rows numbered after them keep their place in the file. ``framing`` lists lines that are part of the
         file's format, not data (OFAC's end-of-file marker): they are neither counted nor quarantined.
         """
+        if self.sample.is_parquet:
+            return self._parquet(column_names)
         layout = self.sample.layout
         if layout is None or not has_header:
             layout = sniff_csv(head_text(self.path, self.encoding), has_header=has_header) or layout
@@ -134,6 +146,19 @@ class Context:
         relations = self.ws.number_rows(raw, skipped)
         self._staged.extend(relations)
         return relations[-1]
+
+    def _parquet(self, column_names: list[str] | None) -> ir.Table:
+        """A Parquet file as text columns plus ``__record`` (its row number), read by the engine when it can."""
+        names = column_names or unique_names(self.sample.header)
+        if self.ws.reads_csv_natively:
+            table = self.ws.read_parquet(self.path, names)
+            self._staged.append(table)
+            self.rows_read_direct += int(table.count().execute())
+            return table
+        schema = pa.schema([*((n, pa.string()) for n in names), (RECORD, pa.int64())])
+        data = pa.Table.from_batches(list(parquet_batches(self.path, names)), schema=schema)
+        self.rows_read_direct += data.num_rows
+        return self._stage(data)
 
     def spreadsheet(self, sheet: str | int | None = None) -> ir.Table:
         """One sheet of a workbook as a relation of text columns plus ``__record``."""

@@ -66,6 +66,7 @@ from diversion.ingest.mapping_definition import Definition, MappingError, Spec
 from diversion.ingest.stage import Check, Staged, clean_text, parse_number, quoted, stage
 from diversion.ingest.tabular import RECORD, rows_to_arrow, sniff_csv, spreadsheet_rows
 from diversion.model import schema
+from diversion.model.regex import fill
 
 FORMAT: Final = "mapping"
 TABLES: Final = definitions.TARGETS
@@ -318,15 +319,7 @@ def _extract(text: ir.StringValue, pattern: str, template: str | None) -> ir.Str
         group = 1 if re.compile(pattern).groups else 0
         value = text.re_extract(pattern, group)
     else:
-        # Filled from re_extract pieces, not with re_replace: back-references are written differently on
-        # each engine (\1 in DuckDB, $1 in Spark), group extraction is the same everywhere.
-        pieces: list[ir.StringValue] = []
-        for index, piece in enumerate(re.split(r"\\([0-9])", template)):
-            if index % 2 == 1:
-                pieces.append(text.re_extract(pattern, int(piece)))
-            elif piece:
-                pieces.append(ibis.literal(piece))
-        value = pieces[0] if len(pieces) == 1 else ibis.literal("").join(pieces)
+        value = fill(text, pattern, template)  # not re_replace: see diversion.model.regex
     return ibis.ifelse(text.re_search(pattern), value.strip().nullif(""), ibis.null("string"))
 
 

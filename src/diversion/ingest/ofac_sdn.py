@@ -38,6 +38,7 @@ from diversion.ingest.context import Context, Sample
 from diversion.ingest.listtext import known_country, regexp_extract_all
 from diversion.ingest.stage import Staged, clean_text, stage
 from diversion.ingest.tabular import RECORD
+from diversion.model.regex import substitute
 
 FORMAT: Final = "ofac_sdn"
 TABLES: Final = ("parties", "listings")
@@ -193,7 +194,7 @@ def kind_expr(sdn_type: ir.Value, name: ir.Value) -> ir.StringValue:
 def person_alias(name: ir.Value, kind: ir.StringValue) -> ir.ArrayValue:
     """For people written "LAST, First", the name as "First LAST"; else no alias."""
     text = clean_text(name)
-    reordered = text.re_replace(r"^([^,]+), (.+)$", r"\2 \1")
+    reordered = substitute(text, r"^([^,]+), (.+)$", r"\2 \1")
     return ibis.ifelse((kind == "person") & text.contains(", "), ibis.array([reordered]), EMPTY)
 
 

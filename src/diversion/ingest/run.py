@@ -25,9 +25,9 @@ import pyarrow as pa
 from diversion.errors import DiversionError, UnreadableInput
 from diversion.ingest import mapping
 from diversion.ingest import registry as adapters
-from diversion.ingest.context import NATIVE_ENCODINGS, Context, EncodingMismatch, Sample
+from diversion.ingest.context import NATIVE_ENCODINGS, PARQUET, Context, EncodingMismatch, Sample
 from diversion.ingest.encoding import MIXED, detect_encoding
-from diversion.ingest.tabular import head_text, sniff_csv
+from diversion.ingest.tabular import CsvLayout, head_text, is_parquet, parquet_columns, sniff_csv
 from diversion.ingest.writer import Prepared, prepare, write
 from diversion.model import schema
 from diversion.store import Workspace
@@ -310,6 +310,8 @@ def take_sample(path: Path) -> Sample:
     """The first bytes of a file, decoded and looked at as a table and as JSON."""
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         return Sample(path, "binary", "", None, None)
+    if is_parquet(path):
+        return Sample(path, PARQUET, "", CsvLayout(parquet_columns(path), ","), None)
     if path.stat().st_size == 0:
         raise UnreadableInput(str(path), 1, "a header row or a JSON document", "an empty file")
     encoding = detect_encoding(path)

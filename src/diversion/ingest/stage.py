@@ -21,6 +21,7 @@ from diversion.ingest.tabular import RECORD
 from diversion.model import checks, schema
 from diversion.model.countries import fold_expr
 from diversion.model.hs import normalize_hs_expr
+from diversion.model.regex import substitute
 
 REASON = "_reason"
 RAW = "_raw"
@@ -113,8 +114,9 @@ def parse_date(raw: ir.Value) -> ir.DateValue:
 
 def date_from_text(text: ir.StringValue) -> ir.DateValue:
     """:func:`parse_date` of text already cleaned."""
-    day_first = text.re_replace(r"^([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})$", r"\3-\2-\1")
-    day_first = day_first.re_replace(r"^([0-9]{4})-([0-9])-", r"\1-0\2-").re_replace(r"-([0-9])$", r"-0\1")
+    day_first = substitute(text, r"^([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})$", r"\3-\2-\1")
+    day_first = substitute(day_first, r"^([0-9]{4})-([0-9])-(.*)$", r"\1-0\2-\3")
+    day_first = substitute(day_first, r"^(.*)-([0-9])$", r"\1-0\2")
     candidate = ibis.cases(
         (text.re_search(_ISO_DATE), text),
         (text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T"), text.substr(0, 10)),

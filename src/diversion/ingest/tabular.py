@@ -18,6 +18,7 @@ from typing import Final
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from diversion import settings
 from diversion.errors import UnreadableInput
@@ -232,3 +233,49 @@ def overlong_rows(header: list[str], rows: list[list[str]]) -> set[int]:
     """Indexes of rows with a value beyond the last header column: they would lose it, so they are rejects."""
     width = len(header)
     return {index for index, row in enumerate(rows) if any(cell.strip() for cell in row[width:])}
+
+
+PARQUET_MAGIC: Final = b"PAR1"
+PARQUET_BATCH_ROWS: Final = 65_536
+
+
+def is_parquet(path: Path) -> bool:
+    """Whether a file is Parquet: it starts with the format's magic bytes (whatever its name)."""
+    with path.open("rb") as fh:
+        return fh.read(4) == PARQUET_MAGIC
+
+
+def parquet_columns(path: Path) -> list[str]:
+    """The column names of a Parquet file, as a header; a damaged file is one clear error."""
+    try:
+        return list(pq.read_schema(path).names)
+    except (OSError, pa.ArrowException) as exc:
+        raise UnreadableInput(str(path), None, "a readable Parquet file", f"a damaged one ({exc})") from exc
+
+
+def parquet_batches(path: Path, names: list[str], first_record: int = 1) -> Iterator[pa.RecordBatch]:
+    """A Parquet file as batches of text columns (renamed to ``names``) plus the row number ``__record``.
+
+    Values are turned into text so that they go through the same parsing and checks as CSV cells.
+    """
+    record = first_record
+    try:
+        parquet = pq.ParquetFile(path)
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            columns = [_as_text(column) for column in batch.columns]
+            numbers = pa.array(np.arange(record, record + batch.num_rows, dtype=np.int64))
+            record += batch.num_rows
+            yield pa.RecordBatch.from_arrays([*columns, numbers], names=[*names, RECORD])
+    except (OSError, pa.ArrowException) as exc:
+        raise UnreadableInput(str(path), None, "a readable Parquet file", f"a damaged one ({exc})") from exc
+
+
+def _as_text(column: pa.Array) -> pa.Array:
+    if pa.types.is_string(column.type):
+        return column
+    if pa.types.is_large_string(column.type) or pa.types.is_dictionary(column.type):
+        return column.cast(pa.string())
+    try:
+        return column.cast(pa.string())
+    except pa.ArrowNotImplementedError:  # nested values: their JSON-like text
+        return pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())

@@ -14,6 +14,8 @@ from typing import Final
 import ibis
 import ibis.expr.types as ir
 
+from diversion.model.regex import substitute
+
 TOTAL: Final = "TOTAL"
 """The product code of flows that cover all goods."""
 
@@ -68,7 +70,7 @@ def normalize_hs_expr(raw: ir.StringValue, *, cleaned: bool = False) -> ir.Strin
         text.substr(0, 2) != "00"
     )
     is_total = text.lower().re_search("^(?:" + "|".join(re.escape(w) for w in sorted(_TOTAL_WORDS)) + ")$")
-    text = text.re_replace(_FLOAT_ARTEFACT, r"\1")
+    text = substitute(text, _FLOAT_ARTEFACT, r"\1")
     text = text.re_replace(_SEPARATORS, "")
     text = ibis.ifelse(text.length() % 2 == 1, ibis.literal("0") + text, text)
     digits_ok = text.re_search(r"^[0-9]{2,10}$") & (text.substr(0, 2) != "00")

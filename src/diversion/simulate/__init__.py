@@ -52,9 +52,18 @@ STEPS = ("world", "trade", "declarations", "statistics", "registries and lists",
 
 
 def simulate(
-    seed: int, params: Params, out: Path, *, progress: Callable[[str, int, int], None] | None = None
+    seed: int,
+    params: Params,
+    out: Path,
+    *,
+    parquet: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Summary:
-    """Write the world under ``out/inputs`` and its answer key to ``out/truth.json``."""
+    """Write the world under ``out/inputs`` and its answer key to ``out/truth.json``.
+
+    With ``parquet``, the biggest files (declarations in Diversion's layout, Comtrade statistics) are
+    written as Parquet: a fraction of the size, read by the engine in parallel, the same records.
+    """
     start = time.perf_counter()
 
     def step(name: str) -> None:
@@ -83,9 +92,9 @@ def simulate(
         con.register("goods_arrow", _goods())
         con.execute("CREATE TABLE goods AS SELECT * FROM goods_arrow")
         step("declarations")
-        declaration_files = declarations.write(con, inputs / "declarations")
+        declaration_files = declarations.write(con, inputs / "declarations", parquet=parquet)
         step("statistics")
-        comtrade = inputs / "flows" / "comtrade_monthly.csv"
+        comtrade = inputs / "flows" / ("comtrade_monthly.parquet" if parquet else "comtrade_monthly.csv")
         comtrade.parent.mkdir(parents=True, exist_ok=True)
         countries = sorted({f.country for f in built.firms})
         flows.write_comtrade(con, comtrade, countries)

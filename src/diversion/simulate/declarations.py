@@ -83,6 +83,9 @@ CSV_COLUMNS: Final = (
 )
 
 
+PARQUET_COLUMNS: Final = CSV_COLUMNS.replace("strftime(date, '%Y-%m-%d') AS date", "date")
+
+
 def _comma(column: str) -> str:
     return f"replace(CAST({column} AS VARCHAR), '.', ',')"
 
@@ -99,8 +102,11 @@ EAEU_G_COLUMNS: Final = (
 )
 
 
-def write(con: Any, folder: Path) -> dict[str, Path]:
-    """One file per declaring country, lines in date order; returns country -> file."""
+def write(con: Any, folder: Path, *, parquet: bool = False) -> dict[str, Path]:
+    """One file per declaring country, lines in date order; returns country -> file.
+
+    With ``parquet``, the files in the declarations CSV layout are Parquet instead (same columns, typed).
+    """
     written: dict[str, Path] = {}
     folder.mkdir(parents=True, exist_ok=True)
     for country in DECLARING:
@@ -111,12 +117,19 @@ def write(con: Any, folder: Path) -> dict[str, Path]:
             path, columns, options = (
                 sub / f"{country.lower()}_declarations_eaeu_g.csv",
                 EAEU_G_COLUMNS,
-                ", DELIMITER ';'",
+                "HEADER, DELIMITER ';'",
             )
+        elif parquet:
+            path, columns = folder / f"{country.lower()}_customs_declarations.parquet", PARQUET_COLUMNS
+            options = "FORMAT parquet, ROW_GROUP_SIZE 122880"
         else:
-            path, columns, options = folder / f"{country.lower()}_customs_declarations.csv", CSV_COLUMNS, ""
+            path, columns, options = (
+                folder / f"{country.lower()}_customs_declarations.csv",
+                CSV_COLUMNS,
+                "HEADER",
+            )
         con.execute(
-            f"COPY (SELECT {columns} FROM ({lines_sql(country)}) ORDER BY {ORDER}) TO '{path}' (HEADER{options})"
+            f"COPY (SELECT {columns} FROM ({lines_sql(country)}) ORDER BY {ORDER}) TO '{path}' ({options})"
         )
         written[country] = path
     return written

@@ -56,6 +56,7 @@ def views_sql() -> str:
 
 
 def write_comtrade(con: Any, path: Path, codes: list[str]) -> None:
+    """Every reporter's monthly view in the Comtrade bulk layout (CSV, or Parquet for a ``.parquet`` path)."""
     con.execute(
         "CREATE OR REPLACE TABLE countries AS SELECT * FROM (VALUES "
         + ", ".join(
@@ -98,7 +99,7 @@ def write_comtrade(con: Any, path: Path, codes: list[str]) -> None:
                    CASE WHEN level = 0 THEN 'True' ELSE 'False' END AS isAggregate
             FROM comtrade c JOIN countries r ON r.alpha2 = c.reporter JOIN countries p ON p.alpha2 = c.partner
             ORDER BY c.reporter, c.partner, c.flow, c.period, c.cmd
-        ) TO '{path}' (HEADER)
+        ) TO '{path}' ({"FORMAT parquet, ROW_GROUP_SIZE 122880" if path.suffix == ".parquet" else "HEADER"})
     """)
 
 

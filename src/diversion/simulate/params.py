@@ -48,9 +48,13 @@ class Params:
         default=1.8, metadata={"help": "Price factor of a genuine shortage decoy."}
     )
 
+    max_firms: int = field(default=300_000, metadata={"help": "Most background firms (bounds memory)."})
+
     @property
     def firms(self) -> int:
-        return max(300, int(self.declarations / self.declarations_per_firm))
+        """Background firms: one per ``declarations_per_firm`` lines, at least 300, at most ``max_firms``
+        (a big dataset has more lines per firm, not endlessly more firms; the world is held in memory)."""
+        return min(self.max_firms, max(300, int(self.declarations / self.declarations_per_firm)))
 
 
 SCALES: Final = {
