@@ -94,3 +94,15 @@ def test_readme_mentions_make_demo_and_make_test() -> None:
     text = README.read_text(encoding="utf-8")
     assert "make demo" in text
     assert "make test" in text
+
+
+def test_every_detector_is_documented_with_its_parameters() -> None:
+    from diversion.detect import DETECTORS
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "detectors.md").read_text(encoding="utf-8")
+    for detector in DETECTORS:
+        section = text.split(f"## {detector.name}\n", 1)
+        assert len(section) == 2, f"docs/detectors.md has no section for {detector.name}"
+        body = section[1].split("\n## ", 1)[0]
+        for name, _, _ in detector.parameters():
+            assert f"`{name}`" in body or f"`{name}`," in body or name in body, (detector.name, name)

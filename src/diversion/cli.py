@@ -246,6 +246,46 @@ def formats(as_json: JsonOption = False) -> None:
 
 
 @app.command()
+def flows(
+    db: DbOption = settings.DB_PATH,
+    backend: BackendOption = settings.BACKEND,
+    hub: Annotated[
+        list[str] | None, typer.Option("--hub", help="Only these hubs (ISO alpha-2), repeatable.")
+    ] = None,
+    hs: Annotated[str | None, typer.Option("--hs", help="Only HS codes starting with this prefix.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Cut-off date (YYYY-MM-DD); default 2022-02-24.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Most findings to show.")] = 30,
+    as_json: JsonOption = False,
+) -> None:
+    """Ranked flow findings: surges and new lines in trade statistics, with the rows behind each figure.
+
+    Example: diversion flows --hub KZ --hs 8542 --json
+    """
+    from datetime import date
+
+    from diversion.detect.flows import ranked
+
+    try:
+        cutoff = date.fromisoformat(since) if since else None
+    except ValueError:
+        fail(ValueError(f"--since must be a date (YYYY-MM-DD), not {since!r}"), 2)
+    if limit < 1:
+        fail(ValueError("--limit must be at least 1"), 2)
+    with workspace(db, backend, read_only=backend == "duckdb" and db.exists()) as ws:
+        found = ranked(ws, hubs=[h.upper() if len(h) == 2 else h for h in hub or []], hs_prefix=hs,
+                       since=cutoff, limit=limit)  # fmt: skip
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, default=str))
+        return
+    table = Table("#", "score", "detector", "finding", title="flow findings, best first")
+    for row in found:
+        table.add_row(str(row["rank"]), f"{row['score']:.2f}", row["detector"], row["explanation"])
+    out.print(table)
+
+
+@app.command()
 def simulate(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for inputs/ and truth.json.")],
     seed: Annotated[

@@ -1,0 +1,16 @@
+"""The detectors: one module each, registered here by name (``flows.surge`` is ``detect/flows/surge.py``)."""
+
+from __future__ import annotations
+
+from diversion.detect.base import FINDINGS, Detector
+from diversion.detect.flows import new_line, surge
+
+DETECTORS: tuple[Detector, ...] = (surge.DETECTOR, new_line.DETECTOR)
+
+
+def get_detector(name: str) -> Detector | None:
+    """The detector registered as ``name``, e.g. "flows.surge"."""
+    return next((d for d in DETECTORS if d.name == name), None)
+
+
+__all__ = ["DETECTORS", "FINDINGS", "Detector", "get_detector"]

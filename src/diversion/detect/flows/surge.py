@@ -1,0 +1,141 @@
+"""flows.surge: a hub's trade in a product grows far beyond its pre-war baseline.
+
+Red flag: FinCEN/BIS joint alerts (June 2022, May 2023) and the EU's guidance (Sep 2023) on re-exports
+through third countries; CASES.md: Kazakhstan's chip exports to Russia x70, Armenia's car exports to
+Russia x68. Each series (one office's figures for one reporter, partner, direction and product) is
+compared year by year with its own average over the full years before the cut-off, and with the other
+products of the same report (a robust z-score of its growth among its peers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+
+from diversion.detect.base import Detector, clip, conform
+from diversion.detect.flows.common import (
+    KEY,
+    FlowParams,
+    change,
+    country_names,
+    money,
+    named,
+    product,
+    whose,
+    yearly,
+)
+from diversion.model.reference import chpl_codes
+from diversion.store import Workspace
+
+
+@dataclass(frozen=True)
+class Params(FlowParams):
+    min_ratio: float = field(
+        default=2.0, metadata={"help": "Least growth over the baseline (after / before)."}
+    )
+    min_increase: float = field(default=100_000.0, metadata={"help": "Least rise, in the series' currency."})
+    min_baseline: float = field(
+        default=1.0, metadata={"help": "Smaller baselines are new lines, not surges."}
+    )
+
+
+def run(ws: Workspace, p: Params) -> ir.Table:
+    """Year-by-year growth of every series over its pre-war baseline, ranked."""
+    series = yearly(ws, p)
+    first_after = p.cutoff_date.year
+    before = series.filter(
+        (series.year < first_after) & (series.year >= first_after - p.baseline_years) & (series.months > 0)
+    )
+    base = before.group_by(list(KEY)).aggregate(
+        baseline=before.value.sum() / p.baseline_years,
+        base_year=before.year.max(),
+        base_evidence=before.evidence.collect().flatten(),
+        base_approximate=before.approximate.any(),
+    )
+    after = series.filter(series.year >= first_after)
+    joined = after.join(base, list(KEY))
+    joined = joined.filter(joined.baseline >= p.min_baseline)
+    joined = joined.mutate(ratio=joined.value / joined.baseline, increase=joined.value - joined.baseline)
+    joined = joined.mutate(growth=ibis.greatest(joined.ratio, 1e-9).log10())
+    peers = ibis.window(
+        group_by=["dataset", "frequency", "reporter", "partner", "flow", "level", "currency", "year"]
+    )
+    joined = joined.mutate(peer_median=joined.growth.median().over(peers))
+    joined = joined.mutate(peer_spread=(joined.growth - joined.peer_median).abs().median().over(peers))
+    joined = joined.mutate(
+        peer_z=(joined.growth - joined.peer_median) / ibis.greatest(joined.peer_spread * 1.4826, 0.05)
+    )
+    found = joined.filter((joined.ratio >= p.min_ratio) & (joined.increase >= p.min_increase))
+    return conform(_described(ws, found, p))
+
+
+def _score(t: ir.Table, p: Params) -> ir.FloatingValue:
+    controlled = t.code.substr(0, 6).isin(list(chpl_codes())) | t.code.startswith("8806")
+    to_destination = (t.partner == p.destination) & (t.flow == "export")
+    return clip(
+        0.40 * clip(t.growth / 2.0)  # x100 or more: full marks
+        + 0.30
+        * clip((ibis.greatest(t.increase, 1.0).log10() - 5.0) / 4.0)  # from 100k to 1bn of the currency
+        + 0.15 * clip(t.peer_z / 5.0)
+        + 0.10 * to_destination.cast("float64")
+        + 0.05 * controlled.cast("float64")
+    )
+
+
+def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
+    names = country_names(ws)
+    t = named(named(t, names, "reporter", "reporter_name"), names, "partner", "partner_name")
+    exports = t.flow.isin(["export", "re-export"])
+    explanation = (
+        t.reporter_name + "'s " + t.flow + "s of " + product(t.level, t.code)
+        + ibis.ifelse(exports, " to ", " from ") + t.partner_name + ": "
+        + money(t.baseline, t.currency) + " in " + t.base_year.cast("string") + " -> "
+        + money(t.value, t.currency) + " in " + t.year.cast("string") + ", " + change(t.ratio)
+        + " (" + whose(t.dataset, t.reporter_name) + ")"
+    )  # fmt: skip
+    subject = t.dataset + ":" + t.reporter + ">" + t.partner + ":" + t.flow + ":" + t.code
+    return t.mutate(
+        detector=ibis.literal("flows.surge"),
+        subject_kind=ibis.literal("flow"),
+        subject_id=subject,
+        subject_name=t.reporter_name
+        + " -> "
+        + t.partner_name
+        + ", "
+        + product(t.level, t.code)
+        + " ("
+        + t.flow
+        + ")",
+        country=t.reporter,
+        hs_code=t.code,
+        period=t.year.cast("string"),
+        view=t.dataset + " (reported by " + t.reporter + ")",
+        approximate=t.approximate | t.base_approximate,
+        score=_score(t, p),
+        explanation=explanation,
+        metrics=ibis.map(
+            ibis.array(["baseline", "value", "ratio", "increase", "peer_z", "months", "level"]),
+            ibis.array(
+                [
+                    t.baseline,
+                    t.value,
+                    t.ratio,
+                    t.increase,
+                    t.peer_z,
+                    t.months.cast("float64"),
+                    t.level.cast("float64"),
+                ]
+            ),
+        ),
+        evidence=t.evidence.concat(t.base_evidence),
+    )
+
+
+DETECTOR = Detector(
+    name="flows.surge",
+    run=run,
+    params=Params,
+    rationale="FinCEN/BIS joint alerts 2022-2023 (re-export through third countries); CASES.md figures.",
+)
