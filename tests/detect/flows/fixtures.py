@@ -8,7 +8,7 @@ from diversion.store import Workspace
 from tests.factory import ingest_one
 
 HEADER = "freqCode,refYear,period,reporterISO,partnerISO,flowCode,classificationCode,cmdCode,primaryValue"
-ISO3 = {"KZ": "KAZ", "RU": "RUS", "KG": "KGZ", "CN": "CHN", "AM": "ARM", "W": "W00"}
+ISO3 = {"KZ": "KAZ", "RU": "RUS", "KG": "KGZ", "CN": "CHN", "AM": "ARM", "DE": "DEU", "W": "W00"}
 
 
 def row(year: int, reporter: str, partner: str, flow: str, code: str, value: float) -> str:
@@ -37,3 +37,18 @@ def kazakh_chips(ws: Workspace, tmp: Path) -> None:
         ]
     rows += [row(2022, "KG", "RU", "X", "901310", 400_000), row(2023, "KG", "RU", "X", "901310", 600_000)]
     comtrade(ws, tmp / "comtrade.csv", rows)
+
+
+def two_views(ws: Workspace, tmp: Path) -> None:
+    """Each side of three flows: Kyrgyz exports to Russia as both count them (+172% and +133%); German
+    chips to Kazakhstan that Kazakhstan books at a fifth (phantom); Kazakh chips to Russia, whose imports
+    Russia stopped publishing."""
+    rows = [
+        row(2021, "KG", "RU", "X", "TOTAL", 393_300_000), row(2022, "KG", "RU", "X", "TOTAL", 1_069_700_000),
+        row(2021, "RU", "KG", "M", "TOTAL", 337_900_000), row(2022, "RU", "KG", "M", "TOTAL", 788_500_000),
+        row(2021, "DE", "KZ", "X", "854231", 1_000_000), row(2022, "DE", "KZ", "X", "854231", 10_000_000),
+        row(2021, "KZ", "DE", "M", "854231", 1_050_000), row(2022, "KZ", "DE", "M", "854231", 2_000_000),
+        row(2021, "KZ", "RU", "X", "854231", 245_000), row(2022, "KZ", "RU", "X", "854231", 18_000_000),
+        row(2021, "RU", "KZ", "M", "854231", 250_000),
+    ]  # fmt: skip
+    comtrade(ws, tmp / "views.csv", rows)

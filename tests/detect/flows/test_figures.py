@@ -54,3 +54,17 @@ def test_armenian_car_exports_to_russia_top_armenia(real: Workspace) -> None:
     assert round(cars["2022"]["value"] / 1e6, 2) == 236.84
     assert round(cars["2023"]["value"] / 1e6, 2) == 354.04
     assert round(cars["2022"]["ratio"]) == 68
+
+
+def test_kyrgyz_exports_to_russia_in_both_views_beside_eu_exports_to_kyrgyzstan(real: Workspace) -> None:
+    top = ranked(real, hubs=["KG"], limit=1)[0]
+    assert top["detector"] == "flows.mirror_gap" and top["partner"] == "RU" and top["period"] == "2022"
+    m = top["metrics"]
+    assert (round(m["export_baseline"] / 1e6, 2), round(m["export_value"] / 1e6, 2)) == (393.34, 1069.69)
+    assert round(m["export_value"] / m["export_baseline"] * 100 - 100) == 172  # Kyrgyz statistics
+    assert (round(m["import_baseline"] / 1e6, 2), round(m["import_value"] / 1e6, 2)) == (337.9, 788.54)
+    assert round(m["import_value"] / m["import_baseline"] * 100 - 100) == 133  # Russia, through the IMF
+    eu = [f for f in ranked(real, hubs=["eu27"], hs_prefix="TOTAL", limit=500) if f["partner"] == "KG"]
+    eu_2022 = next(f for f in eu if f["period"] == "2022" and f["detector"] == "flows.surge")
+    assert round(eu_2022["metrics"]["ratio"] * 100 - 100) == 345  # EUR 263.2M -> EUR 1,170.9M
+    assert "EUR 263.2M in 2021 -> EUR 1.17bn in 2022, +345%" in eu_2022["explanation"]

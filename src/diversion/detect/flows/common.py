@@ -90,6 +90,45 @@ def harmonised(ws: Workspace) -> ir.Table:
 
 def yearly(ws: Workspace, p: FlowParams) -> ir.Table:
     """Every series by year at every level: value, months covered, approximate, and the rows behind it."""
+    every = _levels(ws, p)
+    return every.group_by([*KEY, "year"]).aggregate(
+        value=every.amount.sum(),
+        history_known=(every.source_from < p.cutoff_date.year).any(),
+        months=every.period.nunique(),
+        approximate=every.approximate.any(),
+        evidence=ibis.struct({"source": every.source, "record": every.record}).collect(),
+    )
+
+
+def baseline(ws: Workspace, p: FlowParams) -> ir.Table:
+    """For every series and year after the cut-off, its value over the baseline years in the same months.
+
+    A year published only in part (January to October) is compared with January to October of the
+    baseline years, never with whole years; annual series compare whole years.
+    """
+    every = _levels(ws, p)
+    every = every.mutate(month=every.period.substr(5, 2))  # "" for annual figures
+    months = every.group_by([*KEY, "year", "month"]).aggregate(
+        value=every.amount.sum(),
+        approximate=every.approximate.any(),
+        evidence=ibis.struct({"source": every.source, "record": every.record}).collect(),
+    )
+    first_after = p.cutoff_date.year
+    after = months.filter(months.year >= first_after).select(*KEY, "year", "month")
+    before = months.filter((months.year < first_after) & (months.year >= first_after - p.baseline_years))
+    before = before.rename(base_year="year")
+    paired = after.join(before, [*KEY, "month"])
+    return paired.group_by([*KEY, "year"]).aggregate(
+        baseline=paired.value.sum() / p.baseline_years,
+        base_year=paired.base_year.max(),
+        base_months=paired.month.nunique(),
+        base_approximate=paired.approximate.any(),
+        base_evidence=paired.evidence.collect().flatten(),
+    )
+
+
+def _levels(ws: Workspace, p: FlowParams) -> ir.Table:
+    """Harmonised rows at every level, each with its level code, year and whether its file reaches back."""
     rows = harmonised(ws).filter(lambda t: t.amount.notnull())
     rows = rows.mutate(year=rows.period.substr(0, 4).cast("int32"))
     # Whether the file a figure comes from also covers the years before the cut-off: an extract that
@@ -115,14 +154,13 @@ def yearly(ws: Workspace, p: FlowParams) -> ir.Table:
             picked = picked.filter(picked.length == picked.finest).drop("finest")
         parts.append(picked.mutate(level=ibis.literal(level)))
     every = ibis.union(*parts) if len(parts) > 1 else parts[0]
-    every = every.rename(code_raw="code").rename(code="level_code")
-    return every.group_by([*KEY, "year"]).aggregate(
-        value=every.amount.sum(),
-        history_known=(every.source_from < p.cutoff_date.year).any(),
-        months=every.period.nunique(),
-        approximate=every.approximate.any(),
-        evidence=ibis.struct({"source": every.source, "record": every.record}).collect(),
-    )
+    return every.rename(code_raw="code").rename(code="level_code")
+
+
+def when(year: ir.IntegerValue, frequency: ir.StringValue, months: ir.IntegerValue) -> ir.StringValue:
+    """A year as a figure covers it: "2022", or "2023 (10 months)" for a year published in part."""
+    partial = (frequency == "monthly") & (months < 12)
+    return year.cast("string") + ibis.ifelse(partial, " (" + months.cast("string") + " months)", "")
 
 
 def money(value: ir.NumericValue, currency: ir.StringValue) -> ir.StringValue:

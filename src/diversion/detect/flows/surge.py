@@ -18,11 +18,13 @@ from diversion.detect.base import Detector, clip, conform
 from diversion.detect.flows.common import (
     KEY,
     FlowParams,
+    baseline,
     change,
     country_names,
     money,
     named,
     product,
+    when,
     whose,
     yearly,
 )
@@ -44,18 +46,8 @@ class Params(FlowParams):
 def run(ws: Workspace, p: Params) -> ir.Table:
     """Year-by-year growth of every series over its pre-war baseline, ranked."""
     series = yearly(ws, p)
-    first_after = p.cutoff_date.year
-    before = series.filter(
-        (series.year < first_after) & (series.year >= first_after - p.baseline_years) & (series.months > 0)
-    )
-    base = before.group_by(list(KEY)).aggregate(
-        baseline=before.value.sum() / p.baseline_years,
-        base_year=before.year.max(),
-        base_evidence=before.evidence.collect().flatten(),
-        base_approximate=before.approximate.any(),
-    )
-    after = series.filter(series.year >= first_after)
-    joined = after.join(base, list(KEY))
+    after = series.filter(series.year >= p.cutoff_date.year)
+    joined = after.join(baseline(ws, p), [*KEY, "year"])
     joined = joined.filter(joined.baseline >= p.min_baseline)
     joined = joined.mutate(ratio=joined.value / joined.baseline, increase=joined.value - joined.baseline)
     joined = joined.mutate(growth=ibis.greatest(joined.ratio, 1e-9).log10())
@@ -91,8 +83,8 @@ def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
     explanation = (
         t.reporter_name + "'s " + t.flow + "s of " + product(t.level, t.code)
         + ibis.ifelse(exports, " to ", " from ") + t.partner_name + ": "
-        + money(t.baseline, t.currency) + " in " + t.base_year.cast("string") + " -> "
-        + money(t.value, t.currency) + " in " + t.year.cast("string") + ", " + change(t.ratio)
+        + money(t.baseline, t.currency) + " in " + when(t.base_year, t.frequency, t.months) + " -> "
+        + money(t.value, t.currency) + " in " + when(t.year, t.frequency, t.months) + ", " + change(t.ratio)
         + " (" + whose(t.dataset, t.reporter_name) + ")"
     )  # fmt: skip
     subject = t.dataset + ":" + t.reporter + ">" + t.partner + ":" + t.flow + ":" + t.code

@@ -1,0 +1,192 @@
+"""flows.mirror_gap: the two sides of one flow tell different stories, or only one side still reports.
+
+Red flag: CEPR DP20097 (2025): about half of the additional EU/UK exports to the hubs in 2022-23 were
+"phantom" flows, recorded as exports at origin and never as imports at the hub; CASES.md: Kyrgyzstan's
+exports to Russia rose +172% as Kyrgyzstan counts them and +133% as Russia (through the IMF) does, and
+Russia stopped publishing product detail in 2022. Every export series is paired with the partner's import
+series for the same product and year (any publications, same currency), and a finding is made when
+
+- ``disagree``: both sides report after the cut-off and their growth over the baseline differs by at
+  least ``min_growth_gap`` times, or the exporter reports ``min_gap_ratio`` times what the importer does
+  (imports are valued CIF, so they should be the larger);
+- ``one_side``: the importer reported the flow before the cut-off and stopped, while the exporter still
+  reports it, at least ``min_lone_growth`` times its baseline (the destination seen only through its
+  partners' statistics; scored at half weight: the surge itself is ``flows.surge``'s finding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+
+from diversion.detect.base import Detector, clip, conform
+from diversion.detect.flows.common import (
+    KEY,
+    FlowParams,
+    baseline,
+    change,
+    country_names,
+    money,
+    named,
+    product,
+    yearly,
+)
+from diversion.store import Workspace
+
+PAIR = ("exporter", "importer", "level", "code", "currency")
+
+
+@dataclass(frozen=True)
+class Params(FlowParams):
+    min_growth_gap: float = field(
+        default=1.1, metadata={"help": "Least ratio between the two sides' growths."}
+    )
+    min_gap_ratio: float = field(default=1.5, metadata={"help": "Exports this many times imports: phantom."})
+    min_value: float = field(default=100_000.0, metadata={"help": "Least value on the larger side."})
+    min_lone_growth: float = field(
+        default=2.0, metadata={"help": "Least growth of a flow seen only from the exporter's side."}
+    )
+
+
+def _side(series: ir.Table, bases: ir.Table, flows: list[str], reporter_is: str, p: Params) -> ir.Table:
+    """One side of each flow, by year after the cut-off, with its baseline over the same months."""
+    after = series.filter(series.flow.isin(flows) & (series.year >= p.cutoff_date.year))
+    after = after.left_join(bases, [*KEY, "year"])
+    other = "importer" if reporter_is == "exporter" else "exporter"
+    prefix = reporter_is[:3]
+    renamed = {
+        f"{prefix}_{c}": c
+        for c in (
+            "dataset",
+            "value",
+            "baseline",
+            "evidence",
+            "base_evidence",
+            "approximate",
+            "months",
+            "frequency",
+        )
+    }
+    return after.select(
+        "dataset", "frequency", "reporter", "partner", "level", "code", "currency", "year", "value", "baseline",
+        "evidence", "base_evidence", "approximate", "months",
+    ).rename(**{reporter_is: "reporter", other: "partner"}, **renamed)  # fmt: skip
+
+
+def run(ws: Workspace, p: Params) -> ir.Table:
+    """Export and import sides of every flow after the cut-off, compared with each other and over time."""
+    series = yearly(ws, p)
+    bases = baseline(ws, p)
+    exports = _side(series, bases, ["export", "re-export"], "exporter", p)
+    imports = _side(series, bases, ["import"], "importer", p)
+    both = exports.join(imports, [*PAIR, "year"])
+    # Two sides compare only over the same months (a year published in part by one side is left out).
+    both = both.filter(both.exp_months == both.imp_months)
+    both = both.mutate(
+        exp_growth=both.exp_value / both.exp_baseline,
+        imp_growth=both.imp_value / both.imp_baseline,
+        gap_ratio=both.exp_value / ibis.greatest(both.imp_value, 1.0),
+    )
+    growth_gap = ibis.greatest(both.exp_growth, both.imp_growth) / ibis.greatest(
+        ibis.least(both.exp_growth, both.imp_growth), 1e-9
+    )
+    disagree = both.mutate(kind=ibis.literal("disagree"), growth_gap=growth_gap).filter(
+        lambda t: (
+            (ibis.greatest(t.exp_value, t.imp_value) >= p.min_value)
+            & ((t.growth_gap >= p.min_growth_gap) | (t.gap_ratio >= p.min_gap_ratio))
+        )
+    )
+    # The importer's books before the cut-off, and none after: only the exporter's report remains.
+    stopped = series.filter(series.flow == "import")
+    reported_before = stopped.filter(stopped.year < p.cutoff_date.year).select(
+        importer=stopped.reporter, exporter=stopped.partner, level=stopped.level, code=stopped.code,
+        currency=stopped.currency,
+    ).distinct()  # fmt: skip
+    reported_after = stopped.filter(stopped.year >= p.cutoff_date.year).select(
+        importer=stopped.reporter, exporter=stopped.partner, level=stopped.level, code=stopped.code,
+        currency=stopped.currency, year=stopped.year,
+    ).distinct()  # fmt: skip
+    lone = exports.semi_join(reported_before, list(PAIR)).anti_join(reported_after, [*PAIR, "year"])
+    lone = lone.filter(lone.exp_baseline.notnull())
+    # The destination's silence is one fact; it is worth a finding where the exporter's figure grew.
+    lone = lone.filter(
+        (lone.exp_value >= p.min_value) & (lone.exp_value >= p.min_lone_growth * lone.exp_baseline)
+    )
+    one_side = lone.mutate(
+        kind=ibis.literal("one_side"), imp_dataset=ibis.null("string"), imp_value=ibis.null("float64"),
+        imp_baseline=ibis.null("float64"), imp_evidence=lone.exp_evidence.filter(lambda e: False),
+        imp_base_evidence=lone.exp_evidence.filter(lambda e: False), imp_approximate=ibis.literal(False),
+        imp_months=lone.exp_months, imp_frequency=lone.exp_frequency,
+        exp_growth=lone.exp_value / lone.exp_baseline, imp_growth=ibis.null("float64"),
+        gap_ratio=ibis.null("float64"), growth_gap=ibis.null("float64"),
+    )  # fmt: skip
+    found = disagree.union(one_side.select(*disagree.columns))
+    return conform(_described(ws, found, p))
+
+
+def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
+    names = country_names(ws)
+    t = named(named(t, names, "exporter", "exporter_name"), names, "importer", "importer_name")
+    year = t.year.cast("string")
+    base_year = ibis.literal(str(p.cutoff_date.year - 1))
+    exp_story = (
+        t.exporter_name + "'s exports of " + product(t.level, t.code) + " to " + t.importer_name + ": "
+        + ibis.ifelse(t.exp_baseline.notnull(), money(t.exp_baseline, t.currency) + " in " + base_year + " -> ", "")
+        + money(t.exp_value, t.currency) + " in " + year
+        + ibis.ifelse(t.exp_baseline.notnull(), ", " + change(t.exp_growth), "")
+        + " as " + t.exporter_name + " reports them (" + t.exp_dataset + ")"
+    )  # fmt: skip
+    imp_story = (
+        t.importer_name + "'s imports from " + t.exporter_name + ": "
+        + ibis.ifelse(t.imp_baseline.notnull(), money(t.imp_baseline, t.currency) + " -> ", "")
+        + money(t.imp_value, t.currency)
+        + ibis.ifelse(t.imp_baseline.notnull(), ", " + change(t.imp_growth), "")
+        + " as " + t.importer_name + " reports them (" + t.imp_dataset + ")"
+    )  # fmt: skip
+    lone_story = "; " + t.importer_name + " has published none since " + base_year
+    explanation = exp_story + ibis.ifelse(t.kind == "disagree", "; " + imp_story, lone_story)
+    to_destination = (t.importer == p.destination).cast("float64")
+    size = clip((ibis.greatest(t.exp_value, t.imp_value.coalesce(0.0)).log10() - 5.0) / 4.0)
+    disagreement = (
+        clip((t.growth_gap.coalesce(1.0).log10()) / 0.5) * 0.6
+        + (t.gap_ratio.coalesce(0.0) >= p.min_gap_ratio).cast("float64") * 0.4
+    )
+    score = ibis.ifelse(
+        t.kind == "disagree",
+        0.40 * disagreement + 0.35 * size + 0.25 * to_destination,
+        0.5 * (0.4 * clip(t.exp_growth.log10() / 2.0) + 0.4 * size + 0.2 * to_destination),
+    )
+    empty = t.exp_evidence.filter(lambda e: False)
+    return t.mutate(
+        detector=ibis.literal("flows.mirror_gap"),
+        subject_kind=ibis.literal("flow"),
+        subject_id=t.exp_dataset + "+" + t.imp_dataset.coalesce("none") + ":" + t.exporter + ">" + t.importer
+        + ":mirror:" + t.code,
+        subject_name=t.exporter_name + " -> " + t.importer_name + ", " + product(t.level, t.code) + " (both sides)",
+        country=t.exporter,
+        partner=t.importer,
+        hs_code=t.code,
+        period=year,
+        view=t.exp_dataset + " (reported by " + t.exporter + ") vs " + t.imp_dataset.coalesce("nothing")
+        + " (reported by " + t.importer + ")",
+        approximate=t.exp_approximate | t.imp_approximate.coalesce(False),
+        score=clip(score),
+        explanation=explanation,
+        metrics=ibis.map(
+            ibis.array(["export_value", "export_baseline", "import_value", "import_baseline", "gap_ratio", "level"]),
+            ibis.array([t.exp_value, t.exp_baseline, t.imp_value, t.imp_baseline, t.gap_ratio, t.level.cast("float64")]),
+        ),
+        evidence=t.exp_evidence.concat(t.exp_base_evidence.coalesce(empty)).concat(
+            t.imp_evidence.coalesce(empty)
+        ).concat(t.imp_base_evidence.coalesce(empty)),
+    )  # fmt: skip
+
+
+DETECTOR = Detector(
+    name="flows.mirror_gap",
+    run=run,
+    params=Params,
+    rationale="CEPR DP20097 (phantom exports); CASES.md (Kyrgyzstan +172% vs +133%; Russia's missing detail).",
+)

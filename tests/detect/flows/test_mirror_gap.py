@@ -1,0 +1,44 @@
+"""flows.mirror_gap: both sides of a flow, side by side; phantom exports; a destination gone silent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from diversion.detect import get_detector
+from diversion.store import Workspace
+from tests.detect.flows.fixtures import two_views
+
+
+def _gaps(ws: Workspace) -> dict[tuple[str, str, str], dict[str, Any]]:
+    detector = get_detector("flows.mirror_gap")
+    assert detector is not None
+    rows = detector.run(ws, detector.defaults()).to_pyarrow().to_pylist()
+    return {(f["country"], f["partner"], f["hs_code"]): {**f, "metrics": dict(f["metrics"])} for f in rows}
+
+
+def test_both_views_of_kyrgyz_exports_to_russia(ws: Workspace, tmp_path: Path) -> None:
+    two_views(ws, tmp_path)
+    kyrgyz = _gaps(ws)[("KG", "RU", "TOTAL")]
+    assert kyrgyz["explanation"] == (
+        "Kyrgyzstan's exports of all goods to Russia: $393.3M in 2021 -> $1.07bn in 2022, +172% as Kyrgyzstan "
+        "reports them (comtrade); Russia's imports from Kyrgyzstan: $337.9M -> $788.5M, +133% as Russia "
+        "reports them (comtrade)"
+    )
+    assert len(kyrgyz["evidence"]) == 4  # both sides, both years
+    assert kyrgyz["view"] == "comtrade (reported by KG) vs comtrade (reported by RU)"
+
+
+def test_phantom_exports_and_a_silent_destination(ws: Workspace, tmp_path: Path) -> None:
+    two_views(ws, tmp_path)
+    found = _gaps(ws)
+    phantom = found[("DE", "KZ", "854231")]
+    assert (
+        phantom["metrics"]["gap_ratio"] == 5.0
+        and "Kazakhstan's imports from Germany: $1.1M -> $2.0M" in (phantom["explanation"])
+    )
+    silent = found[("KZ", "RU", "854231")]
+    assert silent["explanation"].endswith("; Russia has published none since 2021")
+    assert silent["metrics"]["import_value"] is None and silent["metrics"]["export_value"] == 18_000_000
+    assert 0.25 < silent["score"] <= 0.5  # half weight: the surge itself is flows.surge's finding
+    assert ("KG", "RU", "TOTAL") in found and ("RU", "KG", "TOTAL") not in found
