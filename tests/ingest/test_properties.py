@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -64,7 +65,8 @@ def reference_number(text: str) -> float | None:
             value = value.replace(",", "")
         if not re.fullmatch(plain, value):
             return None
-    return float(value)
+    number = float(value)
+    return number if math.isfinite(number) else None  # "1E309" is no number
 
 
 numbers = st.one_of(
@@ -72,7 +74,7 @@ numbers = st.one_of(
     st.integers(-(10**9), 10**9).map(lambda n: f"{n:,}".replace(",", " ")),
     st.from_regex(r"\A-?[0-9]{1,4},[0-9]{1,3}\Z"),
     st.from_regex(r"\A[0-9]{1,3}(,[0-9]{3}){1,2}\.[0-9]{2}\Z"),
-    st.sampled_from(["-", "n/a", "..", "abc", "1e5", "12,5", "1 234,5", ""]),
+    st.sampled_from(["-", "n/a", "..", "abc", "1e5", "12,5", "1 234,5", "", "1E309", "-1e400"]),
     st.text(alphabet="0123456789., -eE", max_size=8),
 )
 

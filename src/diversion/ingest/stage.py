@@ -99,9 +99,14 @@ def number_from_text(text: ir.StringValue) -> ir.FloatingValue:
         else_=spaced,
     )
     # Plain numbers (nearly all cells) are cast directly; only the others are cleaned first.
-    return ibis.ifelse(
+    value = ibis.ifelse(
         text.re_search(_PLAIN_NUMBER), text, spaced.re_search(_PLAIN_NUMBER).ifelse(spaced, "")
     ).try_cast("float64")
+    # "1E309" overflows to infinity: no quantity or value is infinite, so it is no number.
+    return ibis.ifelse(value.abs() <= _LARGEST, value, ibis.null("float64"))
+
+
+_LARGEST = 1.7976931348623157e308
 
 
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
