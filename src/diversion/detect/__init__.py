@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from diversion.detect.base import FINDINGS, Detector
-from diversion.detect.flows import mirror_gap, new_line, surge
+from diversion.detect.flows import mirror_gap, new_line, pass_through, surge
 
-DETECTORS: tuple[Detector, ...] = (surge.DETECTOR, new_line.DETECTOR, mirror_gap.DETECTOR)
+DETECTORS: tuple[Detector, ...] = (
+    surge.DETECTOR,
+    new_line.DETECTOR,
+    mirror_gap.DETECTOR,
+    pass_through.DETECTOR,
+)
 
 
 def get_detector(name: str) -> Detector | None:

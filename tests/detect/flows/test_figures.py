@@ -68,3 +68,11 @@ def test_kyrgyz_exports_to_russia_in_both_views_beside_eu_exports_to_kyrgyzstan(
     eu_2022 = next(f for f in eu if f["period"] == "2022" and f["detector"] == "flows.surge")
     assert round(eu_2022["metrics"]["ratio"] * 100 - 100) == 345  # EUR 263.2M -> EUR 1,170.9M
     assert "EUR 263.2M in 2021 -> EUR 1.17bn in 2022, +345%" in eu_2022["explanation"]
+
+
+def test_armenian_car_exports_follow_car_imports_from_everyone_else(real: Workspace) -> None:
+    found = ranked(real, hubs=["AM"], hs_prefix="8703", limit=50)
+    cars = next(f for f in found if f["detector"] == "flows.pass_through" and f["hs_code"] == "8703")
+    m = cars["metrics"]
+    assert (m["lag"], m["months"]) == (0, 21) and round(m["correlation"], 2) == 0.86
+    assert (round(m["exported_after"] / 1e6, 1), round(m["imported_after"] / 1e9, 2)) == (590.1, 1.57)

@@ -90,7 +90,7 @@ def harmonised(ws: Workspace) -> ir.Table:
 
 def yearly(ws: Workspace, p: FlowParams) -> ir.Table:
     """Every series by year at every level: value, months covered, approximate, and the rows behind it."""
-    every = _levels(ws, p)
+    every = levels(ws, p)
     return every.group_by([*KEY, "year"]).aggregate(
         value=every.amount.sum(),
         history_known=(every.source_from < p.cutoff_date.year).any(),
@@ -106,7 +106,7 @@ def baseline(ws: Workspace, p: FlowParams) -> ir.Table:
     A year published only in part (January to October) is compared with January to October of the
     baseline years, never with whole years; annual series compare whole years.
     """
-    every = _levels(ws, p)
+    every = levels(ws, p)
     every = every.mutate(month=every.period.substr(5, 2))  # "" for annual figures
     months = every.group_by([*KEY, "year", "month"]).aggregate(
         value=every.amount.sum(),
@@ -127,7 +127,7 @@ def baseline(ws: Workspace, p: FlowParams) -> ir.Table:
     )
 
 
-def _levels(ws: Workspace, p: FlowParams) -> ir.Table:
+def levels(ws: Workspace, p: FlowParams) -> ir.Table:
     """Harmonised rows at every level, each with its level code, year and whether its file reaches back."""
     rows = harmonised(ws).filter(lambda t: t.amount.notnull())
     rows = rows.mutate(year=rows.period.substr(0, 4).cast("int32"))

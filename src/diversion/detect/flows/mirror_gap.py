@@ -175,8 +175,10 @@ def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
         score=clip(score),
         explanation=explanation,
         metrics=ibis.map(
-            ibis.array(["export_value", "export_baseline", "import_value", "import_baseline", "gap_ratio", "level"]),
-            ibis.array([t.exp_value, t.exp_baseline, t.imp_value, t.imp_baseline, t.gap_ratio, t.level.cast("float64")]),
+            ibis.array(["value", "export_value", "export_baseline", "import_value", "import_baseline", "gap_ratio",
+                        "level"]),
+            ibis.array([t.exp_value, t.exp_value, t.exp_baseline, t.imp_value, t.imp_baseline, t.gap_ratio,
+                        t.level.cast("float64")]),
         ),
         evidence=t.exp_evidence.concat(t.exp_base_evidence.coalesce(empty)).concat(
             t.imp_evidence.coalesce(empty)
