@@ -207,14 +207,7 @@ def _family_chips(p: Planter) -> None:
         incorporated=date(2004, 2, 11),
         name=_company("RU", "Радиотехсервис", "АО", "АО «Радиотехсервис»", "JSC Radiotekhservis"),
     )
-    for owner in (father, mother):
-        p.relate(
-            plan, "ownership", owner.id, german.id, share=50.0, role="founder", start=german.incorporated
-        )
-    p.relate(plan, "ownership", son.id, kazakh.id, share=100.0, role="founder", start=kazakh.incorporated)
-    p.relate(plan, "family", father.id, son.id, role="parent")
-    p.relate(plan, "family", mother.id, son.id, role="parent")
-    p.relate(plan, "family", father.id, mother.id, role="spouse")
+    p.family_firms(plan, (father, mother), german, son, kazakh)
     for party, role in (
         (father, "owner of German firm"),
         (mother, "owner of German firm"),

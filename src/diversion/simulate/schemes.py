@@ -123,6 +123,25 @@ class Planter:
         plan.shipment_ids.append(int(row["shipment_id"]))  # type: ignore[call-overload]
         return row
 
+    def family_firms(
+        self,
+        plan: Planted,
+        parents: tuple[Person, Person],
+        parents_firm: Firm,
+        child: Person,
+        childs_firm: Firm,
+    ) -> None:
+        """Parents owning a firm half each, their child owning another, and the family links between them."""
+        father, mother = parents
+        for parent in parents:
+            self.relate(plan, "ownership", parent.id, parents_firm.id, share=50.0, role="founder",
+                        start=parents_firm.incorporated)  # fmt: skip
+        self.relate(plan, "ownership", child.id, childs_firm.id, share=100.0, role="founder",
+                    start=childs_firm.incorporated)  # fmt: skip
+        self.relate(plan, "family", father.id, child.id, role="parent")
+        self.relate(plan, "family", mother.id, child.id, role="parent")
+        self.relate(plan, "family", father.id, mother.id, role="spouse")
+
     def member(self, plan: Planted, party: Firm | Person, role: str, level: Difficulty | None = None) -> None:
         plan.members.append((party.id, role))
         if level is not None and isinstance(party, Firm):
@@ -261,12 +280,7 @@ def family_route(p: Planter, level: Difficulty) -> None:
     eu = p.firm(rng.choice(EU_ORIGINS), "distributor")
     hub = p.firm(p.hub(("KZ", "KG")), "trader", new=True)
     consignee = p.firm(DESTINATION, "consignee")
-    p.relate(plan, "ownership", father.id, eu.id, share=50.0, role="founder", start=eu.incorporated)
-    p.relate(plan, "ownership", mother.id, eu.id, share=50.0, role="founder", start=eu.incorporated)
-    p.relate(plan, "ownership", child.id, hub.id, share=100.0, role="founder", start=hub.incorporated)
-    p.relate(plan, "family", father.id, child.id, role="parent")
-    p.relate(plan, "family", mother.id, child.id, role="parent")
-    p.relate(plan, "family", father.id, mother.id, role="spouse")
+    p.family_firms(plan, (father, mother), eu, child, hub)
     for person, role in (
         (father, "owner of EU firm"),
         (mother, "owner of EU firm"),

@@ -207,3 +207,18 @@ def named(table: ir.Table, names: ir.Table, column: str, as_: str) -> ir.Table:
     lookup = names.select(**{f"__{as_}_code": names.name_code, as_: names.country_name})
     joined = table.left_join(lookup, table[column] == lookup[f"__{as_}_code"])
     return joined.mutate(**{as_: joined[as_].coalesce(joined[column])}).drop(f"__{as_}_code")
+
+
+def series_subject(t: ir.Table, detector: str) -> dict[str, ir.Value]:
+    """The findings columns that name one series' subject, its year and its view."""
+    return {
+        "detector": ibis.literal(detector),
+        "subject_kind": ibis.literal("flow"),
+        "subject_id": t.dataset + ":" + t.reporter + ">" + t.partner + ":" + t.flow + ":" + t.code,
+        "subject_name": t.reporter_name + " -> " + t.partner_name + ", " + product(t.level, t.code)
+        + " (" + t.flow + ")",
+        "country": t.reporter,
+        "hs_code": t.code,
+        "period": t.year.cast("string"),
+        "view": t.dataset + " (reported by " + t.reporter + ")",
+    }  # fmt: skip

@@ -15,7 +15,17 @@ import ibis
 import ibis.expr.types as ir
 
 from diversion.detect.base import Detector, clip, conform
-from diversion.detect.flows.common import KEY, FlowParams, country_names, money, named, product, whose, yearly
+from diversion.detect.flows.common import (
+    KEY,
+    FlowParams,
+    country_names,
+    money,
+    named,
+    product,
+    series_subject,
+    whose,
+    yearly,
+)
 from diversion.model.reference import chpl_codes
 from diversion.store import Workspace
 
@@ -75,21 +85,7 @@ def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
         + 0.10 * (t.level >= 4).cast("float64")
     )
     return t.mutate(
-        detector=ibis.literal("flows.new_line"),
-        subject_kind=ibis.literal("flow"),
-        subject_id=t.dataset + ":" + t.reporter + ">" + t.partner + ":" + t.flow + ":" + t.code,
-        subject_name=t.reporter_name
-        + " -> "
-        + t.partner_name
-        + ", "
-        + product(t.level, t.code)
-        + " ("
-        + t.flow
-        + ")",
-        country=t.reporter,
-        hs_code=t.code,
-        period=t.year.cast("string"),
-        view=t.dataset + " (reported by " + t.reporter + ")",
+        **series_subject(t, "flows.new_line"),
         score=score,
         explanation=explanation,
         metrics=ibis.map(

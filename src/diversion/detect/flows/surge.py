@@ -24,6 +24,7 @@ from diversion.detect.flows.common import (
     money,
     named,
     product,
+    series_subject,
     when,
     whose,
     yearly,
@@ -87,23 +88,8 @@ def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
         + money(t.value, t.currency) + " in " + when(t.year, t.frequency, t.months) + ", " + change(t.ratio)
         + " (" + whose(t.dataset, t.reporter_name) + ")"
     )  # fmt: skip
-    subject = t.dataset + ":" + t.reporter + ">" + t.partner + ":" + t.flow + ":" + t.code
     return t.mutate(
-        detector=ibis.literal("flows.surge"),
-        subject_kind=ibis.literal("flow"),
-        subject_id=subject,
-        subject_name=t.reporter_name
-        + " -> "
-        + t.partner_name
-        + ", "
-        + product(t.level, t.code)
-        + " ("
-        + t.flow
-        + ")",
-        country=t.reporter,
-        hs_code=t.code,
-        period=t.year.cast("string"),
-        view=t.dataset + " (reported by " + t.reporter + ")",
+        **series_subject(t, "flows.surge"),
         approximate=t.approximate | t.base_approximate,
         score=_score(t, p),
         explanation=explanation,
