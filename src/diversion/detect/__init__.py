@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from diversion.detect.base import FINDINGS, Detector
-from diversion.detect.flows import mirror_gap, new_line, pass_through, surge
+from diversion.detect.flows import diversion_did, mirror_gap, new_line, pass_through, surge
 
 DETECTORS: tuple[Detector, ...] = (
     surge.DETECTOR,
     new_line.DETECTOR,
     mirror_gap.DETECTOR,
     pass_through.DETECTOR,
+    diversion_did.DETECTOR,
 )
 
 

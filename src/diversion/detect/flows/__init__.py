@@ -14,14 +14,17 @@ import ibis.expr.types as ir
 
 from diversion.store import Workspace
 
+STUDY_WIDE = ("flows.diversion_did",)
+"""Estimates over the whole panel, not about one hub or product: left out of a list filtered by either."""
 
-def findings(ws: Workspace, *, since: date | None = None) -> ir.Table:
+
+def findings(ws: Workspace, *, since: date | None = None, study_wide: bool = True) -> ir.Table:
     """Every flow detector's findings, one relation (``detect.base.FINDINGS``)."""
     from diversion.detect import DETECTORS
 
     parts = []
     for detector in DETECTORS:
-        if not detector.name.startswith("flows."):
+        if not detector.name.startswith("flows.") or (detector.name in STUDY_WIDE and not study_wide):
             continue
         params = detector.defaults()
         if since is not None:
@@ -39,7 +42,7 @@ def ranked(
     limit: int = 50,
 ) -> list[dict[str, Any]]:
     """The flow findings an analyst should read first: best score first, one per figure."""
-    table = findings(ws, since=since)
+    table = findings(ws, since=since, study_wide=not hubs and not hs_prefix)
     if hubs:
         table = table.filter(table.country.isin(hubs))
     if hs_prefix:
