@@ -61,5 +61,17 @@ def conform(table: ir.Table) -> ir.Table:
     return table.select(*[table[name].cast(dtype).name(name) for name, dtype in FINDINGS.items()])
 
 
+def fetch(table: ir.Table) -> list[dict[str, Any]]:
+    """Findings (a small, final result) as Python dicts, metrics as a dict on every engine.
+
+    Spark's Arrow conversion cannot carry a map column, so names and values travel as two lists.
+    """
+    rows = table.mutate(__names=table.metrics.keys(), __values=table.metrics.values()).drop("metrics")
+    found: list[dict[str, Any]] = rows.to_pyarrow().to_pylist()
+    for row in found:
+        row["metrics"] = dict(zip(row.pop("__names") or [], row.pop("__values") or [], strict=True))
+    return found
+
+
 def clip(value: ir.FloatingValue, low: float = 0.0, high: float = 1.0) -> ir.FloatingValue:
     return ibis.greatest(ibis.least(value, high), low)

@@ -12,6 +12,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from diversion.detect.base import fetch
 from diversion.store import Workspace
 
 STUDY_WIDE = ("flows.diversion_did",)
@@ -71,12 +72,12 @@ def ranked(
         __rank=ibis.row_number().over(ordered), __views=table.score.count().over(group_by=keys)
     )
     best = table.filter(table.__rank == 0).order_by([ibis.desc("score"), "subject_id", "period"]).limit(limit)
-    rows = best.to_pyarrow().to_pylist()
+    rows = fetch(best)
     return [_plain(row, rank) for rank, row in enumerate(rows, start=1)]
 
 
 def _plain(row: dict[str, Any], rank: int) -> dict[str, Any]:
-    metrics = row.pop("metrics") or []
+    metrics = row.pop("metrics")
     views = int(row.pop("__views"))
     row.pop("__rank")
     row.pop("__figure")
@@ -84,6 +85,6 @@ def _plain(row: dict[str, Any], rank: int) -> dict[str, Any]:
         "rank": rank,
         **row,
         "score": round(float(row["score"]), 4),
-        "metrics": {k: v for k, v in (metrics.items() if isinstance(metrics, dict) else metrics)},
+        "metrics": metrics,
         "other_views": views - 1,
     }
