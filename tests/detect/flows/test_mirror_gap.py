@@ -7,7 +7,7 @@ from typing import Any
 
 from diversion.detect import get_detector
 from diversion.store import Workspace
-from tests.detect.flows.fixtures import two_views
+from tests.detect.flows.fixtures import comtrade, row, two_views
 
 
 def _gaps(ws: Workspace) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -42,3 +42,16 @@ def test_phantom_exports_and_a_silent_destination(ws: Workspace, tmp_path: Path)
     assert silent["metrics"]["import_value"] is None and silent["metrics"]["export_value"] == 18_000_000
     assert 0.25 < silent["score"] <= 0.5  # half weight: the surge itself is flows.surge's finding
     assert ("KG", "RU", "TOTAL") in found and ("RU", "KG", "TOTAL") not in found
+
+
+def test_exports_the_importer_never_books_are_phantom(ws: Workspace, tmp_path: Path) -> None:
+    two_views(ws, tmp_path)
+    comtrade(ws, tmp_path / "unbooked.csv", [row(2022, "DE", "KZ", "X", "854239", 5_000_000)])
+    found = _gaps(ws)
+    phantom = found[("DE", "KZ", "854239")]
+    assert phantom["explanation"] == (
+        "Germany's exports of HS 854239 to Kazakhstan: $5.0M in 2022 as Germany reports them (comtrade); "
+        "Kazakhstan booked no such imports from Germany (comtrade), though it reports other goods from there"
+    )
+    assert phantom["metrics"]["import_value"] == 0.0 and phantom["score"] >= 0.4
+    assert ("KG", "RU", "854239") not in found  # Russia books no products after 2022: that is one_side's case

@@ -9,6 +9,8 @@ series for the same product and year (any publications, same currency), and a fi
 - ``disagree``: both sides report after the cut-off and their growth over the baseline differs by at
   least ``min_growth_gap`` times, or the exporter reports ``min_gap_ratio`` times what the importer does
   (imports are valued CIF, so they should be the larger);
+- ``unbooked``: the exporter reports a product the importer never books that year, although the importer
+  books other products from the same exporter (phantom exports in their purest form);
 - ``one_side``: the importer reported the flow before the cut-off and stopped, while the exporter still
   reports it, at least ``min_lone_growth`` times its baseline (the destination seen only through its
   partners' statistics; scored at half weight: the surge itself is ``flows.surge``'s finding).
@@ -122,7 +124,23 @@ def run(ws: Workspace, p: Params) -> ir.Table:
         exp_growth=lone.exp_value / lone.exp_baseline, imp_growth=ibis.null("float64"),
         gap_ratio=ibis.null("float64"), growth_gap=ibis.null("float64"),
     )  # fmt: skip
-    found = disagree.union(one_side.select(*disagree.columns))
+    # Exports the importer never booked, although it books products from that exporter that year: phantom.
+    booking = stopped.filter((stopped.level > 0) & (stopped.year >= p.cutoff_date.year)).select(
+        importer=stopped.reporter, exporter=stopped.partner, currency=stopped.currency, year=stopped.year
+    ).distinct()  # fmt: skip
+    unbooked = exports.filter((exports.level > 0) & (exports.exp_value >= p.min_value))
+    unbooked = unbooked.semi_join(booking, ["importer", "exporter", "currency", "year"]).anti_join(
+        reported_after, [*PAIR, "year"]
+    )
+    never = unbooked.mutate(
+        kind=ibis.literal("unbooked"), imp_dataset=ibis.null("string"), imp_value=ibis.literal(0.0),
+        imp_baseline=ibis.null("float64"), imp_evidence=unbooked.exp_evidence.filter(lambda e: False),
+        imp_base_evidence=unbooked.exp_evidence.filter(lambda e: False), imp_approximate=ibis.literal(False),
+        imp_months=unbooked.exp_months, imp_frequency=unbooked.exp_frequency,
+        exp_growth=unbooked.exp_value / unbooked.exp_baseline, imp_growth=ibis.null("float64"),
+        gap_ratio=ibis.null("float64"), growth_gap=ibis.null("float64"),
+    )  # fmt: skip
+    found = disagree.union(one_side.select(*disagree.columns)).union(never.select(*disagree.columns))
     return conform(_described(ws, found, p))
 
 
@@ -146,17 +164,23 @@ def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
         + " as " + t.importer_name + " reports them (" + t.imp_dataset + ")"
     )  # fmt: skip
     lone_story = "; " + t.importer_name + " has published none since " + base_year
-    explanation = exp_story + ibis.ifelse(t.kind == "disagree", "; " + imp_story, lone_story)
+    unbooked_story = (
+        "; " + t.importer_name + " booked no such imports from " + t.exporter_name + " (" + t.exp_dataset
+        + "), though it reports other goods from there"
+    )  # fmt: skip
+    explanation = exp_story + ibis.cases(
+        (t.kind == "disagree", "; " + imp_story), (t.kind == "unbooked", unbooked_story), else_=lone_story
+    )
     to_destination = (t.importer == p.destination).cast("float64")
     size = clip((ibis.greatest(t.exp_value, t.imp_value.coalesce(0.0)).log10() - 5.0) / 4.0)
     disagreement = (
         clip((t.growth_gap.coalesce(1.0).log10()) / 0.5) * 0.6
         + (t.gap_ratio.coalesce(0.0) >= p.min_gap_ratio).cast("float64") * 0.4
     )
-    score = ibis.ifelse(
-        t.kind == "disagree",
-        0.40 * disagreement + 0.35 * size + 0.25 * to_destination,
-        0.5 * (0.4 * clip(t.exp_growth.log10() / 2.0) + 0.4 * size + 0.2 * to_destination),
+    score = ibis.cases(
+        (t.kind == "disagree", 0.40 * disagreement + 0.35 * size + 0.25 * to_destination),
+        (t.kind == "unbooked", 0.40 + 0.35 * size + 0.25 * to_destination),
+        else_=0.5 * (0.4 * clip(t.exp_growth.log10() / 2.0) + 0.4 * size + 0.2 * to_destination),
     )
     empty = t.exp_evidence.filter(lambda e: False)
     return t.mutate(
