@@ -250,13 +250,22 @@ def flows(
     db: DbOption = settings.DB_PATH,
     backend: BackendOption = settings.BACKEND,
     hub: Annotated[
-        list[str] | None, typer.Option("--hub", help="Only these hubs (ISO alpha-2), repeatable.")
+        list[str] | None,
+        typer.Option(
+            "--hub", help="Only flows of these hubs, as reporter or partner (ISO alpha-2); repeatable."
+        ),
     ] = None,
     hs: Annotated[str | None, typer.Option("--hs", help="Only HS codes starting with this prefix.")] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Cut-off date (YYYY-MM-DD); default 2022-02-24.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="Most findings to show.")] = 30,
+    every: Annotated[
+        bool, typer.Option("--every", help="Every finding on its own line, not one line per flow of goods.")
+    ] = False,
+    min_score: Annotated[
+        float, typer.Option("--min-score", help="Leave out findings scoring less (0 lists everything).")
+    ] = 0.3,
     as_json: JsonOption = False,
 ) -> None:
     """Ranked flow findings: surges and new lines in trade statistics, with the rows behind each figure.
@@ -275,13 +284,14 @@ def flows(
         fail(ValueError("--limit must be at least 1"), 2)
     with workspace(db, backend, read_only=backend == "duckdb" and db.exists()) as ws:
         found = ranked(ws, hubs=[h.upper() if len(h) == 2 else h for h in hub or []], hs_prefix=hs,
-                       since=cutoff, limit=limit)  # fmt: skip
+                       since=cutoff, limit=limit, fold=not every, min_score=min_score)  # fmt: skip
     if as_json:
         print(json.dumps(found, ensure_ascii=False, default=str))
         return
     table = Table("#", "score", "detector", "finding", title="flow findings, best first")
     for row in found:
-        table.add_row(str(row["rank"]), f"{row['score']:.2f}", row["detector"], row["explanation"])
+        more = f" [dim](+{len(row['related'])} more on this flow)[/dim]" if row["related"] else ""
+        table.add_row(str(row["rank"]), f"{row['score']:.2f}", row["detector"], row["explanation"] + more)
     out.print(table)
 
 

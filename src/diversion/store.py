@@ -15,7 +15,7 @@ import contextlib
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,6 +42,7 @@ class Workspace:
         self.read_only = read_only
         self._in_transaction = False
         self._staging: Path | None = None
+        self._memo: dict[Hashable, ir.Table] = {}
         if backend == "duckdb":
             self.con = self._connect_duckdb()
         else:
@@ -108,8 +109,9 @@ class Workspace:
                 self._create_empty(name)
         lists = self.table("commodity_lists")
         with self.transaction():
-            if int(lists.filter(lists.list == reference.CHPL_LIST).count().execute()) == 0:
-                self.insert_arrow("commodity_lists", reference.chpl_table())
+            for name, rows in reference.SHIPPED_LISTS.items():
+                if int(lists.filter(lists.list == name).count().execute()) == 0:
+                    self.insert_arrow("commodity_lists", rows())
             if self.count("hs_correlation") == 0:
                 self.insert_arrow("hs_correlation", reference.hs_correlation_table())
 
@@ -256,10 +258,18 @@ class Workspace:
             sql = self.con.compile(expr)
             self.con.con.execute(f'CREATE TEMP TABLE "{name}" AS {sql}')
             return self.con.table(name)
-        df = self.con._session.sql(self.con.compile(expr)).cache()
-        df.count()  # forces the cache, so the source stream is read once
+        # A checkpoint, not a cache: the result forgets how it was made, so plans built on several
+        # materialised steps stay small (Spark prints every plan it runs, lineage included).
+        df = self.con._session.sql(self.con.compile(expr)).localCheckpoint(eager=True)
         df.createOrReplaceTempView(name)
         return self.con.table(name)
+
+    def memo(self, key: Hashable, build: Callable[[], ir.Table]) -> ir.Table:
+        """A result computed once and shared until the workspace is written to (e.g. the flow series that
+        every flow detector starts from): ``build`` should return a materialised table."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def drop_temp(self, table: ir.Table) -> None:
         """Forget a staged or materialised table."""
@@ -281,6 +291,7 @@ class Workspace:
 
     def insert(self, name: str, expr: ir.Table) -> None:
         """Append rows to a canonical table; columns are matched by name and cast to the table's types."""
+        self._memo.clear()
         target = schema.schema(name)
         rows = expr.select(*[expr[col].cast(dtype).name(col) for col, dtype in target.items()])
         if self.backend == "duckdb":

@@ -66,12 +66,17 @@ def test_a_new_workspace_holds_the_reference_data_once(tmp_path: Path) -> None:
     path = tmp_path / "ref.duckdb"
     for _ in range(2):  # opening again adds nothing
         with open_workspace(path, "duckdb") as ws:
-            assert ws.count("commodity_lists") == 50
+            assert ws.count("commodity_lists") == 52  # the CHPL's 50 and the 2 reported goods
             assert ws.count("hs_correlation") == 15657
     with open_workspace(path, "duckdb") as ws:
         lists = ws.table("commodity_lists")
         tier = lists.filter(lists.hs_code == "880730").tier.execute().tolist()
         assert tier == ["3.B"]
+        reported = lists.filter(lists.list == "reported").order_by("hs_code").to_pyarrow().to_pylist()
+        assert [(r["hs_code"], r["source"]) for r in reported] == [
+            ("8703", "diversion:data/reported_goods.csv"),
+            ("8806", "diversion:data/reported_goods.csv"),
+        ]
 
 
 def test_reference_rows_are_not_loaded_twice_after_user_lists(ws: Workspace) -> None:

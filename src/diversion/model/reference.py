@@ -19,10 +19,13 @@ import pyarrow as pa
 from diversion.model import schema
 
 CHPL_FILE: Final = "chpl_hs6_tiers.csv"
+REPORTED_FILE: Final = "reported_goods.csv"
 CORRELATION_FILE: Final = "hs2022_hs2017_correlation.csv"
 NOMENCLATURE_FILE: Final = "hs2022_nomenclature.csv"
 CHPL_LIST: Final = "chpl"
 """The ``list`` value of CHPL rows in ``commodity_lists``."""
+REPORTED_LIST: Final = "reported"
+"""Goods of the reported schemes that the CHPL leaves out (drones, cars): a watch list shipped beside it."""
 CHPL_HS_VERSION: Final = "HS2022"
 REFERENCE_RUN: Final = "reference"
 """The ``run_id`` of rows that come with the package rather than from an ingest run."""
@@ -50,19 +53,35 @@ def _correlation_rows() -> tuple[dict[str, str], ...]:
 
 def chpl_table() -> pa.Table:
     """The CHPL as ``commodity_lists`` rows: list "chpl", HS 2022 codes, tier, description, version."""
-    rows = _chpl_rows()
+    return _list_table(CHPL_LIST, CHPL_FILE, list(_chpl_rows()), code="hs6", description="hs2022_description")
+
+
+def reported_table() -> pa.Table:
+    """The shipped watch list of reported goods as ``commodity_lists`` rows (list "reported", HS 2022 headings)."""
+    return _list_table(
+        REPORTED_LIST, REPORTED_FILE, _rows(REPORTED_FILE), code="hs_code", description="description"
+    )
+
+
+def _list_table(
+    name: str, file: str, rows: list[tuple[int, dict[str, str]]], *, code: str, description: str
+) -> pa.Table:
     data = {
-        "list": [CHPL_LIST] * len(rows),
-        "hs_code": [row["hs6"] for _, row in rows],
+        "list": [name] * len(rows),
+        "hs_code": [row[code] for _, row in rows],
         "hs_version": [CHPL_HS_VERSION] * len(rows),
         "tier": [row["tier"] for _, row in rows],
-        "description": [row["hs2022_description"] for _, row in rows],
+        "description": [row[description] for _, row in rows],
         "list_version": [row["list_version"] for _, row in rows],
-        "source": [f"diversion:data/{CHPL_FILE}"] * len(rows),
+        "source": [f"diversion:data/{file}"] * len(rows),
         "record": [str(line) for line, _ in rows],
         "run_id": [REFERENCE_RUN] * len(rows),
     }
     return pa.table(data, schema=schema.schema("commodity_lists").to_pyarrow())
+
+
+SHIPPED_LISTS: Final = {CHPL_LIST: chpl_table, REPORTED_LIST: reported_table}
+"""Commodity lists every workspace starts with."""
 
 
 def hs_correlation_table() -> pa.Table:

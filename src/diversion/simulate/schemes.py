@@ -8,6 +8,7 @@ innocent: the answer key says so.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,12 +32,13 @@ class Difficulty:
     quantity_noise: float  # relative, on each export leg
     name_variance: float  # how far member names drift between sources
     hide_ids: float  # share of declarations without the party's identifier
+    lot_usd: float  # median value of one purchase: smaller schemes hide better in the statistics
 
 
 LEVELS = (
-    Difficulty("easy", (3, 14), (1, 1), 0.0, 0.1, 0.0),
-    Difficulty("medium", (7, 35), (1, 3), 0.02, 0.4, 0.3),
-    Difficulty("hard", (14, 60), (2, 5), 0.05, 0.8, 0.8),
+    Difficulty("easy", (3, 14), (1, 1), 0.0, 0.1, 0.0, 400_000.0),
+    Difficulty("medium", (7, 35), (1, 3), 0.02, 0.4, 0.3, 250_000.0),
+    Difficulty("hard", (14, 60), (2, 5), 0.05, 0.8, 0.8, 150_000.0),
 )
 
 
@@ -210,10 +212,10 @@ class Planter:
         for _ in range(imports // 2 if merge else imports):
             day = self.day()
             price = self.unit_price(item)
-            quantity = self._import_leg(plan, day, supplier, hub, item, price)
+            quantity = self._import_leg(plan, day, supplier, hub, item, price, level)
             if merge:  # two purchases leave together: the export matches their sum
                 quantity += self._import_leg(
-                    plan, day + timedelta(days=rng.randint(2, 10)), supplier, hub, item, price
+                    plan, day + timedelta(days=rng.randint(2, 10)), supplier, hub, item, price, level
                 )
             parts = min(rng.randint(*level.split), quantity)
             cuts = sorted(rng.sample(range(1, quantity), parts - 1)) if parts > 1 else []
@@ -225,11 +227,15 @@ class Planter:
                     plan, day + lag, hub, rng.choice(buyers), item, noisy, price * markup, **export_overrides
                 )
 
+    def lot(self, median_usd: float, price: float) -> int:
+        """How many units one consignment holds: its value varies around ``median_usd`` (a purchase is
+        sized by budget, so cheap chips come by the ten thousand and drones by the dozen)."""
+        return max(2, round(self.rng.lognormvariate(math.log(median_usd), 0.7) / price))
+
     def _import_leg(
-        self, plan: Planted, day: date, supplier: Firm, hub: Firm, item: Good, price: float
+        self, plan: Planted, day: date, supplier: Firm, hub: Firm, item: Good, price: float, level: Difficulty
     ) -> int:
-        rng = self.rng
-        quantity = max(2, round(rng.lognormvariate(6.0, 1.0) if item.price < 1000 else rng.randint(10, 600)))
+        quantity = self.lot(level.lot_usd, price)
         self.ship(plan, day, supplier, hub, item, quantity, price)
         self.origin[hub.id] = supplier.country
         return quantity
@@ -444,7 +450,7 @@ def phantom_flow(p: Planter, level: Difficulty) -> None:
     item = _watched(rng)
     for _ in range(rng.randint(3, 8)):
         day = p.day()
-        quantity = max(10, round(rng.lognormvariate(7.5, 0.8)))
+        price = p.unit_price(item)
         # The goods never reach the hub's books: no import statistics, no declarations there.
         p.ship(
             plan,
@@ -452,8 +458,8 @@ def phantom_flow(p: Planter, level: Difficulty) -> None:
             exporter,
             hub,
             item,
-            quantity,
-            p.unit_price(item),
+            p.lot(level.lot_usd, price),
+            price,
             in_import_stats=False,
             declared=False,
         )
@@ -486,7 +492,8 @@ def domestic_distributor(p: Planter, level: Difficulty) -> None:
     p.member(plan, hub, "distributor")
     item = _watched(rng)
     for _ in range(rng.randint(6, 12)):
-        p.ship(plan, p.day(date(2021, 1, 1)), supplier, hub, item, rng.randint(50, 5000), p.unit_price(item))
+        price = p.unit_price(item)
+        p.ship(plan, p.day(date(2021, 1, 1)), supplier, hub, item, p.lot(level.lot_usd, price), price)
 
 
 def new_firm_food(p: Planter, level: Difficulty) -> None:

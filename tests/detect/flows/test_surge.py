@@ -30,11 +30,14 @@ def test_kazakh_chip_exports_to_russia_surge_x73_from_the_rows(ws: Workspace, tm
     assert round(chips["metrics"]["ratio"], 1) == 73.5
     assert chips["explanation"] == (
         "Kazakhstan's exports of HS 8542 to Russia: $245k in 2021 -> $18.0M in 2022, x73 "
-        "(comtrade, as Kazakhstan reports it)"
+        "(comtrade, as Kazakhstan reports it); its imports from everyone else: $35.0M -> $75.0M (+$40.0M) "
+        "over the same months"
     )
-    assert {(e["source"], e["record"]) for e in chips["evidence"]} == {
-        (str(tmp_path / "comtrade.csv"), r) for r in ("9", "15")
-    }
+    assert (chips["metrics"]["imported_before"], chips["metrics"]["imported"]) == (35_000_000, 75_000_000)
+    # The rows behind every figure: exports both years, and the imports from China both years.
+    evidence = {(e["source"], e["record"]) for e in chips["evidence"]}
+    assert {(str(tmp_path / "comtrade.csv"), r) for r in ("9", "15")} < evidence
+    assert len(evidence) == len(chips["evidence"]) == 4
     assert found[("KZ", "RU", "854231", "2022")]["metrics"]["ratio"] == 18_000_000 * 0.6 / (245_000 * 0.6)
     imports = found[("KZ", "CN", "854231", "2022")]  # x2.1 and +$40M: a surge too, of less concern
     assert imports["metrics"]["increase"] == 40_000_000 and imports["score"] < chips["score"]

@@ -15,12 +15,22 @@ import ibis.expr.types as ir
 from diversion.detect.base import fetch
 from diversion.store import Workspace
 
+MIN_SCORE = 0.3
+"""Findings scoring less are kept (``findings``) but not listed: a small rise of goods on no control list
+in a sparse series is what trade statistics do every year."""
 STUDY_WIDE = ("flows.diversion_did",)
 """Estimates over the whole panel, not about one hub or product: left out of a list filtered by either."""
 
 
 def findings(ws: Workspace, *, since: date | None = None, study_wide: bool = True) -> ir.Table:
-    """Every flow detector's findings, one relation (``detect.base.FINDINGS``)."""
+    """Every flow detector's findings, one relation (``detect.base.FINDINGS``), computed once per
+    workspace state (lists for several hubs are cut from the same findings)."""
+    return ws.memo(
+        ("flows.findings", since, study_wide), lambda: ws.materialize(_findings(ws, since, study_wide))
+    )
+
+
+def _findings(ws: Workspace, since: date | None, study_wide: bool) -> ir.Table:
     from diversion.detect import DETECTORS
 
     parts = []
@@ -41,13 +51,20 @@ def ranked(
     hs_prefix: str | None = None,
     since: date | None = None,
     limit: int = 50,
+    fold: bool = True,
+    min_score: float = MIN_SCORE,
 ) -> list[dict[str, Any]]:
-    """The flow findings an analyst should read first: best score first, one per figure."""
+    """The flow findings an analyst should read first: best score first, one per figure; folded (the
+    default), one per flow of goods (exporter, importer, product), or per product of each hub when hubs are
+    given, its other findings under ``related``."""
     table = findings(ws, since=since, study_wide=not hubs and not hs_prefix)
     if hubs:
-        table = table.filter(table.country.isin(hubs))
+        # A hub's list holds its own reports and what its partners report about trade with it (exports to
+        # the hub it never booked are about the hub).
+        table = table.filter(table.country.isin(hubs) | table.partner.isin(hubs))
     if hs_prefix:
         table = table.filter(table.hs_code.startswith(hs_prefix))
+    table = table.filter(table.score >= min_score)
     # A chapter rolled up from one heading is the same figure as the heading: keep the most specific code.
     table = table.mutate(__flow=table.subject_id.re_extract(r"^[^:]*:[^:]*:([^:]*):", 1),
                          __value=table.metrics["value"].round(0))  # fmt: skip
@@ -67,24 +84,83 @@ def ranked(
     keys = [table.detector, table.__figure, table.period]
     # A reporter's own statistics come before a reconciled compilation of the same figure.
     reconciled = table["view"].startswith("baci")
-    ordered = ibis.window(group_by=keys, order_by=[table.score.desc(), reconciled, table["view"]])
+    ordered = ibis.window(group_by=keys, order_by=[reconciled, table.score.desc(), table["view"]])
     table = table.mutate(
-        __rank=ibis.row_number().over(ordered), __views=table.score.count().over(group_by=keys)
+        __rank=ibis.row_number().over(ordered), other_views=table.score.count().over(group_by=keys) - 1
     )
-    best = table.filter(table.__rank == 0).order_by([ibis.desc("score"), "subject_id", "period"]).limit(limit)
+    best = table.filter(table.__rank == 0).drop("__rank", "__figure")
+    if fold:
+        best = _folded(best, hubs)
+    else:
+        best = best.mutate(related=ibis.null("array<struct<detector: string>>"), line_score=best.score)
+    best = best.order_by([ibis.desc("line_score"), ibis.desc("score"), "subject_id", "period"]).limit(limit)
     rows = fetch(best)
     return [_plain(row, rank) for rank, row in enumerate(rows, start=1)]
 
 
+HEADLINE_SHARE = 0.8
+"""A heading's own finding heads its line when it scores at least this share of the line's best."""
+
+
+def _folded(table: ir.Table, hubs: list[str] | None) -> ir.Table:
+    """One line per flow of goods (exporter, importer, HS heading), or, in a list of hubs, per heading
+    through each hub (what it buys from its suppliers and sells to the destination is one story); the
+    line's other findings (years, publications, subheadings, detectors) go under ``related``.
+
+    A line is ranked by its best finding (``line_score``) and headed by the heading's own figure when that
+    scores close to the best (chips, 8542, x73, rather than the first exports of one kind of chip).
+    """
+    flow = table.subject_id.re_extract(r"^[^:]*:[^:]*:([^:]*):", 1)
+    reversed_ = flow.isin(["import", "re-import"])  # the reporter received the goods
+    if hubs:
+        table = table.mutate(
+            __exporter=ibis.ifelse(table.country.isin(hubs), table.country, table.partner),
+            __importer=ibis.literal(""),
+        )
+    else:
+        table = table.mutate(
+            __exporter=ibis.ifelse(reversed_, table.partner, table.country),
+            __importer=ibis.ifelse(reversed_, table.country, table.partner),
+        )
+    table = table.mutate(
+        __goods=ibis.ifelse(table.hs_code.length() >= 4, table.hs_code.substr(0, 4), table.hs_code)
+    )
+    cell = ["__exporter", "__importer", "__goods"]
+    table = table.mutate(line_score=table.score.max().over(group_by=cell))
+    headline = (table.hs_code.length() == 4) & (table.score >= HEADLINE_SHARE * table.line_score)
+    order = ibis.window(
+        group_by=cell,
+        order_by=[headline.desc(), table.score.desc(), table.detector, table.period, table["view"]],
+    )
+    table = table.mutate(__in_cell=ibis.row_number().over(order))
+    others = table.filter(table.__in_cell > 0)
+    related = others.group_by(cell).aggregate(
+        related=ibis.struct(
+            {
+                "detector": others.detector,
+                "country": others.country,
+                "partner": others.partner,
+                "hs_code": others.hs_code,
+                "period": others.period,
+                "view": others["view"],
+                "score": others.score,
+                "explanation": others.explanation,
+            }
+        ).collect()
+    )
+    best = table.filter(table.__in_cell == 0).left_join(related, cell)
+    return best.drop(*[c for c in best.columns if c.startswith("__") or c.endswith("_right")])
+
+
 def _plain(row: dict[str, Any], rank: int) -> dict[str, Any]:
     metrics = row.pop("metrics")
-    views = int(row.pop("__views"))
-    row.pop("__rank")
-    row.pop("__figure")
+    related = sorted(row.pop("related") or [], key=lambda r: (-r["score"], r["detector"], r["period"]))
     return {
         "rank": rank,
         **row,
         "score": round(float(row["score"]), 4),
+        "line_score": round(float(row["line_score"]), 4),
         "metrics": metrics,
-        "other_views": views - 1,
+        "other_views": int(row["other_views"]),
+        "related": [{**r, "score": round(float(r["score"]), 4)} for r in related],
     }

@@ -1,16 +1,11 @@
-"""Trade statistics made comparable: HS editions harmonised, products at 2, 4 and 6 digits (and all
-goods), values by year, each figure tied to the statistics office and reporter it comes from.
-
-Flows hold what each office published: several HS levels side by side (never added up across levels),
-HS 2017 codes before 2022 and HS 2022 after. Here an HS 2017 subheading is carried to its HS 2022
-counterparts with the shipped UNSD correlation: a subheading that continues under its own number keeps
-its value there, one that did not is split evenly over its successors, and a figure resting on anything
-but a one-to-one correspondence is marked approximate. At each level, a product's value in a period comes from the rows
-published at that level, or, where the office published none, from the sum of its finer rows.
+"""What every flow detector shares: its parameters, how much a product concerns controlled goods, and the
+words and figures of its explanations ("Armenia's exports of HS 8703 to Russia: $6.9M in 2021 -> ...").
+The figures themselves come from ``series``.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -21,6 +16,7 @@ import pyarrow as pa
 import pycountry
 
 from diversion.model.countries import aliases
+from diversion.model.reference import hs2022_descriptions
 from diversion.store import Workspace
 
 TOTAL: Final = "TOTAL"
@@ -43,6 +39,62 @@ class FlowParams:
     levels: tuple[int, ...] = field(
         default=(0, 2, 4, 6), metadata={"help": "HS digits compared (0: all goods)."}
     )
+    aggregate_control: float = field(
+        default=0.75,
+        metadata={"help": "Score factor of an all-goods figure (national totals)."},
+    )
+    uncontrolled: float = field(
+        default=0.4, metadata={"help": "Score factor of goods on no loaded commodity list."}
+    )
+    other_direction: float = field(
+        default=0.85,
+        metadata={"help": "Score factor of a figure that is not a hub's exports to the destination."},
+    )
+
+
+def controls(ws: Workspace, p: FlowParams) -> ir.Table:
+    """How much each product figure concerns controlled goods: ``control_level``, ``control_code``,
+    ``control`` (0-1).
+
+    A subheading on a loaded commodity list (``commodity_lists``: the CHPL, the shipped watch list of
+    reported goods, any list the user loads; a listed heading or chapter lists every subheading under it)
+    counts fully. A heading or chapter counts by the share of its subheadings that are listed, from
+    ``uncontrolled`` (none) to 1 (all): chips, 8542, four of five subheadings, count 0.88; machinery, 84,
+    a few of hundreds, little more than nothing. All goods count ``aggregate_control``. Products on no
+    list are absent here and weigh ``uncontrolled`` (see ``controlled``).
+    """
+    lists = ws.table("commodity_lists")
+    codes = lists.select("hs_code").distinct().to_pyarrow().column("hs_code").to_pylist()
+    cut = {"".join(ch for ch in code if ch.isdigit())[:6] for code in codes if code}
+    nomenclature = list(hs2022_descriptions())
+    listed = {code for code in cut if len(code) == 6}
+    for code in (c for c in cut if len(c) in (2, 4)):
+        listed.update(s for s in nomenclature if s.startswith(code))
+    weights: dict[tuple[int, str], float] = {(0, TOTAL): p.aggregate_control}
+    weights.update({(6, code): 1.0 for code in listed})
+    for digits in (2, 4):
+        held = Counter(code[:digits] for code in listed)
+        everything = Counter(code[:digits] for code in nomenclature)
+        for group, count in held.items():
+            share = count / max(count, everything[group])
+            weights[(digits, group)] = p.uncontrolled + (1 - p.uncontrolled) * share
+    data = pa.table(
+        {
+            "control_level": pa.array([level for level, _ in weights], pa.int64()),
+            "control_code": [code for _, code in weights],
+            "control": list(weights.values()),
+        }
+    )
+    return ws.stage_arrow(data)
+
+
+def controlled(t: ir.Table, weights: ir.Table, p: FlowParams) -> ir.Table:
+    """Add ``control``: the weight of a figure's product (``controls``), ``uncontrolled`` when on no list."""
+    joined = t.left_join(
+        weights, [t.level.cast("int64") == weights.control_level, t.code == weights.control_code]
+    )
+    joined = joined.drop("control_level", "control_code")
+    return joined.mutate(control=joined.control.coalesce(p.uncontrolled))
 
 
 def country_names(ws: Workspace) -> ir.Table:
@@ -55,106 +107,6 @@ def country_names(ws: Workspace) -> ir.Table:
         names[code] = code.replace("_", " ")
     data = pa.table({"name_code": list(names), "country_name": list(names.values())})
     return ws.stage_arrow(data)
-
-
-def harmonised(ws: Workspace) -> ir.Table:
-    """Flows with HS 2017 subheadings carried to HS 2022 (value split where one maps to several)."""
-    flows = ws.table("flows")
-    corr = ws.table("hs_correlation")
-    # A subheading that continues under its own number keeps its value there (what HS 2022 carved out of
-    # it, e.g. electronic waste 8549 out of 8542, is small); one that did not continue is split evenly.
-    fan = corr.group_by("hs2017").aggregate(
-        targets=corr.count(),
-        continues=(corr.hs2022 == corr.hs2017).any(),
-        one_to_one=(corr.relationship == "1:1").all(),
-    )
-    mapping = corr.join(fan, "hs2017")
-    mapping = mapping.filter(~mapping.continues | (mapping.hs2022 == mapping.hs2017)).select(
-        "hs2017",
-        "hs2022",
-        weight=ibis.ifelse(mapping.continues, 1.0, 1.0 / mapping.targets.cast("float64")),
-        exact=mapping.one_to_one,
-    )
-    old = (flows.hs_version == "HS2017") & (flows.hs_code.length() == 6)
-    mapped = flows.filter(old).left_join(mapping, flows.hs_code == mapping.hs2017)
-    mapped = mapped.mutate(
-        code=mapped.hs2022.coalesce(mapped.hs_code),
-        amount=mapped.value * mapped.weight.coalesce(1.0),
-        approximate=~mapped.exact.coalesce(True),
-    )
-    kept = flows.filter(~old).mutate(code=flows.hs_code, amount=flows.value, approximate=ibis.literal(False))
-    columns = ["dataset", "reporter", "partner", "flow", "code", "period", "amount", "currency", "approximate",
-               "source", "record"]  # fmt: skip
-    return mapped.select(*columns).union(kept.select(*columns))
-
-
-def yearly(ws: Workspace, p: FlowParams) -> ir.Table:
-    """Every series by year at every level: value, months covered, approximate, and the rows behind it."""
-    every = levels(ws, p)
-    return every.group_by([*KEY, "year"]).aggregate(
-        value=every.amount.sum(),
-        history_known=(every.source_from < p.cutoff_date.year).any(),
-        months=every.period.nunique(),
-        approximate=every.approximate.any(),
-        evidence=ibis.struct({"source": every.source, "record": every.record}).collect(),
-    )
-
-
-def baseline(ws: Workspace, p: FlowParams) -> ir.Table:
-    """For every series and year after the cut-off, its value over the baseline years in the same months.
-
-    A year published only in part (January to October) is compared with January to October of the
-    baseline years, never with whole years; annual series compare whole years.
-    """
-    every = levels(ws, p)
-    every = every.mutate(month=every.period.substr(5, 2))  # "" for annual figures
-    months = every.group_by([*KEY, "year", "month"]).aggregate(
-        value=every.amount.sum(),
-        approximate=every.approximate.any(),
-        evidence=ibis.struct({"source": every.source, "record": every.record}).collect(),
-    )
-    first_after = p.cutoff_date.year
-    after = months.filter(months.year >= first_after).select(*KEY, "year", "month")
-    before = months.filter((months.year < first_after) & (months.year >= first_after - p.baseline_years))
-    before = before.rename(base_year="year")
-    paired = after.join(before, [*KEY, "month"])
-    return paired.group_by([*KEY, "year"]).aggregate(
-        baseline=paired.value.sum() / p.baseline_years,
-        base_year=paired.base_year.max(),
-        base_months=paired.month.nunique(),
-        base_approximate=paired.approximate.any(),
-        base_evidence=paired.evidence.collect().flatten(),
-    )
-
-
-def levels(ws: Workspace, p: FlowParams) -> ir.Table:
-    """Harmonised rows at every level, each with its level code, year and whether its file reaches back."""
-    rows = harmonised(ws).filter(lambda t: t.amount.notnull())
-    rows = rows.mutate(year=rows.period.substr(0, 4).cast("int32"))
-    # Whether the file a figure comes from also covers the years before the cut-off: an extract that
-    # starts in 2022 says nothing about what came before.
-    rows = rows.mutate(source_from=rows.year.min().over(ibis.window(group_by=rows.source)))
-    rows = rows.mutate(
-        length=rows.code.length(),
-        frequency=ibis.ifelse(rows.period.length() == 4, "annual", "monthly"),
-    )
-    parts = []
-    for level in p.levels:
-        if level == 0:
-            picked = rows.filter(rows.code == TOTAL).mutate(level_code=rows.code)
-        else:
-            picked = rows.filter((rows.code != TOTAL) & (rows.length >= level)).mutate(
-                level_code=rows.code.substr(0, level)
-            )
-            # The office's own rows at this level win; finer rows are summed only where it published none.
-            window = ibis.window(
-                group_by=["dataset", "frequency", "reporter", "partner", "flow", "period", "level_code"]
-            )
-            picked = picked.mutate(finest=picked.length.min().over(window))
-            picked = picked.filter(picked.length == picked.finest).drop("finest")
-        parts.append(picked.mutate(level=ibis.literal(level)))
-    every = ibis.union(*parts) if len(parts) > 1 else parts[0]
-    return every.rename(code_raw="code").rename(code="level_code")
 
 
 def when(year: ir.IntegerValue, frequency: ir.StringValue, months: ir.IntegerValue) -> ir.StringValue:

@@ -7,7 +7,8 @@ cut-off, with fixed effects. The estimating equation, on the exporters' own repo
     log(value[r, j, p, t]) = a[r, j, p] + g[t] + b1 Hub[j] Post[t] + b2 Controlled[p] Post[t]
                              + b3 Controlled[p] Hub[j] Post[t] + e
 
-with a fixed effect for every exporter-partner-product series and every period, estimated by alternating
+with a fixed effect for every exporter-partner-product series and every year (whole years: annual figures
+and monthly series published all twelve months), estimated by alternating
 projections (the fixed effects swept out in turns until they settle) and OLS on what remains; standard
 errors are clustered by series. ``b3`` is the roundabout: how much more controlled goods to the hubs rose
 than the other differences explain (exp(b3) - 1 as a percentage). The same is estimated with the
@@ -25,8 +26,8 @@ import numpy as np
 import pyarrow as pa
 
 from diversion.detect.base import FINDINGS, Detector, conform
-from diversion.detect.flows.common import FlowParams, levels
-from diversion.model.reference import chpl_codes
+from diversion.detect.flows.common import FlowParams, controls
+from diversion.detect.flows.series import series
 from diversion.store import Workspace
 
 REGRESSORS = ("hub_post", "controlled_post", "roundabout")
@@ -40,24 +41,30 @@ class Params(FlowParams):
 
 
 def _panel(ws: Workspace, p: Params, treated: tuple[str, ...]) -> ir.Table:
-    rows = levels(ws, p)
-    rows = rows.filter((rows.level == 6) & (rows.flow == "export") & (rows.code != "TOTAL"))
+    every = series(ws)
+    # Whole years only: annual figures, and monthly series published all twelve months.
+    rows = every.filter(
+        (every.level == 6) & (every.flow == "export") & (every.code != "TOTAL")
+        & ((every.frequency == "annual") | (every.months == 12)) & (every.value > 0)
+    )  # fmt: skip
     countries = ws.table("flows").select("partner", "partner_is_country").distinct()
-    rows = rows.semi_join(countries.filter(countries.partner_is_country), "partner")
-    panel = rows.group_by(["dataset", "frequency", "reporter", "partner", "code", "period"]).aggregate(
-        value=rows.amount.sum()
-    )
-    panel = panel.filter(panel.value > 0)
-    cutoff = p.cutoff_date.isoformat()
-    # Years from the cut-off's on count as after (as in flows.surge); months strictly after its month.
-    post = (panel.period.length() == 4).ifelse(
-        panel.period.substr(0, 4) >= str(p.cutoff_date.year), panel.period > cutoff[:7]
-    )
+    panel = rows.semi_join(countries.filter(countries.partner_is_country), "partner")
+    post = panel.year >= p.cutoff_date.year  # the cut-off's year counts as after (as in flows.surge)
     hub = panel.partner.isin(list(treated))
-    controlled = panel.code.isin(list(chpl_codes())) | panel.code.startswith("8806")
+    weights = controls(ws, p)
+    listed = weights.filter((weights.control_level == 6) & (weights.control >= 1.0)).control_code
+    controlled = panel.code.isin(listed)
     return panel.mutate(
-        unit=panel.dataset + ":" + panel.reporter + ">" + panel.partner + ":" + panel.code,
-        time=panel.dataset + ":" + panel.frequency + ":" + panel.period,
+        unit=panel.dataset
+        + ":"
+        + panel.frequency
+        + ":"
+        + panel.reporter
+        + ">"
+        + panel.partner
+        + ":"
+        + panel.code,
+        time=panel.dataset + ":" + panel.frequency + ":" + panel.year.cast("string"),
         y=panel.value.ln(),
         hub_post=(hub & post).cast("float64"),
         controlled_post=(controlled & post).cast("float64"),

@@ -27,14 +27,15 @@ from diversion.detect.base import Detector, clip, conform
 from diversion.detect.flows.common import (
     KEY,
     FlowParams,
-    baseline,
     change,
+    controlled,
+    controls,
     country_names,
     money,
     named,
     product,
-    yearly,
 )
+from diversion.detect.flows.series import baseline, numbered, targets, with_evidence, yearly
 from diversion.store import Workspace
 
 PAIR = ("exporter", "importer", "level", "code", "currency")
@@ -52,35 +53,38 @@ class Params(FlowParams):
     )
 
 
+SIDE_COLUMNS = ("dataset", "frequency", "flow", "value", "baseline", "approximate", "months", "month_set")
+
+
 def _side(series: ir.Table, bases: ir.Table, flows: list[str], reporter_is: str, p: Params) -> ir.Table:
     """One side of each flow, by year after the cut-off, with its baseline over the same months."""
     after = series.filter(series.flow.isin(flows) & (series.year >= p.cutoff_date.year))
     after = after.left_join(bases, [*KEY, "year"])
     other = "importer" if reporter_is == "exporter" else "exporter"
     prefix = reporter_is[:3]
-    renamed = {
-        f"{prefix}_{c}": c
-        for c in (
-            "dataset",
-            "value",
-            "baseline",
-            "evidence",
-            "base_evidence",
-            "approximate",
-            "months",
-            "frequency",
-        )
-    }
     return after.select(
-        "dataset", "frequency", "reporter", "partner", "level", "code", "currency", "year", "value", "baseline",
-        "evidence", "base_evidence", "approximate", "months",
-    ).rename(**{reporter_is: "reporter", other: "partner"}, **renamed)  # fmt: skip
+        "reporter", "partner", "level", "code", "currency", "year", *SIDE_COLUMNS
+    ).rename(**{reporter_is: "reporter", other: "partner"}, **{f"{prefix}_{c}": c for c in SIDE_COLUMNS})  # fmt: skip
+
+
+def _targets(found: ir.Table, side: str, p: Params) -> ir.Table:
+    """Evidence targets of one side of numbered findings: its year, and its baseline in the same months."""
+    reporter, partner = ("exporter", "importer") if side == "exp" else ("importer", "exporter")
+    present = found.filter(found[f"{side}_dataset"].notnull())
+    present = present.mutate(
+        dataset=present[f"{side}_dataset"], frequency=present[f"{side}_frequency"],
+        reporter=present[reporter], partner=present[partner], flow=present[f"{side}_flow"],
+    )  # fmt: skip
+    first_after = p.cutoff_date.year
+    return targets(present, present.year, present.year).union(
+        targets(present, first_after - p.baseline_years, first_after - 1, present[f"{side}_month_set"])
+    )
 
 
 def run(ws: Workspace, p: Params) -> ir.Table:
     """Export and import sides of every flow after the cut-off, compared with each other and over time."""
     series = yearly(ws, p)
-    bases = baseline(ws, p)
+    bases = baseline(ws, p).drop("base_year", "base_months")
     exports = _side(series, bases, ["export", "re-export"], "exporter", p)
     imports = _side(series, bases, ["import"], "importer", p)
     both = exports.join(imports, [*PAIR, "year"])
@@ -118,9 +122,8 @@ def run(ws: Workspace, p: Params) -> ir.Table:
     )
     one_side = lone.mutate(
         kind=ibis.literal("one_side"), imp_dataset=ibis.null("string"), imp_value=ibis.null("float64"),
-        imp_baseline=ibis.null("float64"), imp_evidence=lone.exp_evidence.filter(lambda e: False),
-        imp_base_evidence=lone.exp_evidence.filter(lambda e: False), imp_approximate=ibis.literal(False),
-        imp_months=lone.exp_months, imp_frequency=lone.exp_frequency,
+        imp_baseline=ibis.null("float64"), imp_approximate=ibis.literal(False), imp_flow=ibis.null("string"),
+        imp_months=lone.exp_months, imp_frequency=lone.exp_frequency, imp_month_set=ibis.null("string"),
         exp_growth=lone.exp_value / lone.exp_baseline, imp_growth=ibis.null("float64"),
         gap_ratio=ibis.null("float64"), growth_gap=ibis.null("float64"),
     )  # fmt: skip
@@ -134,14 +137,15 @@ def run(ws: Workspace, p: Params) -> ir.Table:
     )
     never = unbooked.mutate(
         kind=ibis.literal("unbooked"), imp_dataset=ibis.null("string"), imp_value=ibis.literal(0.0),
-        imp_baseline=ibis.null("float64"), imp_evidence=unbooked.exp_evidence.filter(lambda e: False),
-        imp_base_evidence=unbooked.exp_evidence.filter(lambda e: False), imp_approximate=ibis.literal(False),
-        imp_months=unbooked.exp_months, imp_frequency=unbooked.exp_frequency,
+        imp_baseline=ibis.null("float64"), imp_approximate=ibis.literal(False), imp_flow=ibis.null("string"),
+        imp_months=unbooked.exp_months, imp_frequency=unbooked.exp_frequency, imp_month_set=ibis.null("string"),
         exp_growth=unbooked.exp_value / unbooked.exp_baseline, imp_growth=ibis.null("float64"),
         gap_ratio=ibis.null("float64"), growth_gap=ibis.null("float64"),
     )  # fmt: skip
     found = disagree.union(one_side.select(*disagree.columns)).union(never.select(*disagree.columns))
-    return conform(_described(ws, found, p))
+    found = numbered(ws, controlled(found, controls(ws, p), p))
+    behind = _targets(found, "exp", p).union(_targets(found, "imp", p))
+    return conform(_described(ws, with_evidence(ws, found, behind), p))
 
 
 def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
@@ -182,7 +186,6 @@ def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
         (t.kind == "unbooked", 0.40 + 0.35 * size + 0.25 * to_destination),
         else_=0.5 * (0.4 * clip(t.exp_growth.log10() / 2.0) + 0.4 * size + 0.2 * to_destination),
     )
-    empty = t.exp_evidence.filter(lambda e: False)
     return t.mutate(
         detector=ibis.literal("flows.mirror_gap"),
         subject_kind=ibis.literal("flow"),
@@ -196,7 +199,7 @@ def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
         view=t.exp_dataset + " (reported by " + t.exporter + ") vs " + t.imp_dataset.coalesce("nothing")
         + " (reported by " + t.importer + ")",
         approximate=t.exp_approximate | t.imp_approximate.coalesce(False),
-        score=clip(score),
+        score=clip(score * t.control),
         explanation=explanation,
         metrics=ibis.map(
             ibis.array(["value", "export_value", "export_baseline", "import_value", "import_baseline", "gap_ratio",
@@ -204,9 +207,7 @@ def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
             ibis.array([t.exp_value, t.exp_value, t.exp_baseline, t.imp_value, t.imp_baseline, t.gap_ratio,
                         t.level.cast("float64")]),
         ),
-        evidence=t.exp_evidence.concat(t.exp_base_evidence.coalesce(empty)).concat(
-            t.imp_evidence.coalesce(empty)
-        ).concat(t.imp_base_evidence.coalesce(empty)),
+        evidence=t.evidence,
     )  # fmt: skip
 
 

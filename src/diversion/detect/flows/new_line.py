@@ -18,15 +18,16 @@ from diversion.detect.base import Detector, clip, conform
 from diversion.detect.flows.common import (
     KEY,
     FlowParams,
+    controlled,
+    controls,
     country_names,
     money,
     named,
     product,
     series_subject,
     whose,
-    yearly,
 )
-from diversion.model.reference import chpl_codes
+from diversion.detect.flows.series import numbered, targets, with_evidence, yearly
 from diversion.store import Workspace
 
 
@@ -54,36 +55,41 @@ def run(ws: Workspace, p: Params) -> ir.Table:
         & (series.partner == p.destination)
         & series.history_known
     )
-    joined = after.left_join(earlier, list(KEY)).cross_join(span)
+    joined = after.left_join(earlier, list(KEY))
+    joined = joined.select(*after.columns, "before").cross_join(span)
     joined = joined.filter(joined.before.isnull() | (joined.before < p.max_before))
-    # A subheading new within a heading that was traded before is a shift of goods, not a new line.
+    # A subheading new within a heading that was traded before is a shift between goods, not a new line,
+    # unless it is itself on a control list (the first listed chips among long-traded computer parts).
     headings = earlier.filter((earlier.level == 4) & (earlier.before >= p.max_before)).select(
-        *[c for c in KEY if c not in ("level", "code")], heading=earlier.code
+        *[c for c in KEY if c not in ("level", "code")],
+        heading=earlier.code,
+        heading_traded=ibis.literal(True),
     )
     joined = joined.mutate(
         heading=ibis.ifelse(joined.level == 6, joined.code.substr(0, 4), ibis.null("string"))
     )
-    joined = joined.anti_join(headings, [c for c in KEY if c not in ("level", "code")] + ["heading"])
-    return conform(_described(ws, joined, p))
+    columns = joined.columns
+    joined = joined.left_join(headings, [c for c in KEY if c not in ("level", "code")] + ["heading"])
+    joined = controlled(joined.select(*columns, "heading_traded"), controls(ws, p), p)
+    joined = joined.filter(joined.heading_traded.isnull() | (joined.control >= 1.0))
+    found = numbered(ws, joined)
+    return conform(_described(ws, with_evidence(ws, found, targets(found, found.year, found.year)), p))
 
 
 def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
     names = country_names(ws)
     t = named(named(t, names, "reporter", "reporter_name"), names, "partner", "partner_name")
     exports = t.flow.isin(["export", "re-export"])
-    controlled = t.code.substr(0, 6).isin(list(chpl_codes())) | t.code.startswith("8806")
     explanation = (
         t.reporter_name + "'s first " + t.flow + "s of " + product(t.level, t.code)
         + ibis.ifelse(exports, " to ", " from ") + t.partner_name + ": " + money(t.value, t.currency)
         + " in " + t.year.cast("string") + ", none recorded " + t.first_year.cast("string") + "-"
         + (p.cutoff_date.year - 1).__str__() + " (" + whose(t.dataset, t.reporter_name) + ")"
     )  # fmt: skip
-    score = clip(
-        0.45 * clip((ibis.greatest(t.value, 1.0).log10() - 4.0) / 4.0)  # from 10k to 100M
-        + 0.25 * controlled.cast("float64")
-        + 0.20 * exports.cast("float64")
-        + 0.10 * (t.level >= 4).cast("float64")
-    )
+    signal = 0.8 * clip((ibis.greatest(t.value, 1.0).log10() - 4.0) / 4.0) + 0.2 * (t.level >= 4).cast(
+        "float64"
+    )  # from 10k to 100M; a product, not a chapter
+    score = clip(signal * t.control * ibis.ifelse(exports, 1.0, p.other_direction))
     return t.mutate(
         **series_subject(t, "flows.new_line"),
         score=score,

@@ -15,18 +15,22 @@ from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from diversion.detect.base import Detector, clip, conform
 from diversion.detect.flows.common import (
+    KEY,
     FlowParams,
     change,
+    controlled,
+    controls,
     country_names,
-    levels,
     money,
     named,
     product,
     whose,
 )
+from diversion.detect.flows.series import MONTH_COLUMNS, numbered, period_index, series, with_evidence
 from diversion.store import Workspace
 
 SERIES = ("dataset", "hub", "level", "code", "currency")
@@ -44,22 +48,24 @@ class Params(FlowParams):
 
 def _monthly(ws: Workspace, p: Params) -> tuple[ir.Table, ir.Table]:
     """Per hub and product, by month: exports to the destination, and imports from every other country."""
-    rows = levels(ws, p)
-    rows = rows.filter((rows.frequency == "monthly") & (rows.level > 0))
-    rows = rows.mutate(
-        month_index=rows.year * 12 + rows.period.substr(5, 2).try_cast("int32"), hub=rows.reporter
-    )
-    exports = rows.filter((rows.flow == "export") & (rows.partner == p.destination))
+    every = series(ws)
+    every = every.filter(
+        (every.frequency == "monthly") & every.level.isin([lv for lv in p.levels if lv > 0])
+        & (every.flow.isin(["export", "import"]))
+    )  # fmt: skip
+    exports = every.filter((every.flow == "export") & (every.partner == p.destination))
     countries = ws.table("flows").select("partner", "partner_is_country").distinct()
-    imports = rows.filter((rows.flow == "import") & (rows.partner != p.destination)).semi_join(
+    imports = every.filter((every.flow == "import") & (every.partner != p.destination)).semi_join(
         countries.filter(countries.partner_is_country), "partner"
     )
 
     def by_month(t: ir.Table, name: str) -> ir.Table:
-        return t.group_by([*SERIES, "month_index", "year"]).aggregate(
-            **{name: t.amount.sum()},
-            **{f"{name}_evidence": ibis.struct({"source": t.source, "record": t.record}).collect()},
+        long = t.rename(hub="reporter").pivot_longer(
+            list(MONTH_COLUMNS), names_to="month", values_to="amount"
         )
+        long = long.filter(long.amount.notnull())
+        long = long.mutate(month_index=long.year * 12 + long.month.substr(1, 2).cast("int32"))
+        return long.group_by([*SERIES, "month_index", "year"]).aggregate(**{name: long.amount.sum()})
 
     return by_month(exports, "exported"), by_month(imports, "imported")
 
@@ -68,20 +74,23 @@ def run(ws: Workspace, p: Params) -> ir.Table:
     """Hubs whose exports to the destination follow their imports from elsewhere, month by month."""
     exported, imported = _monthly(ws, p)
     first_after = p.cutoff_date.year * 12 + p.cutoff_date.month
-    lags = ibis.memtable({"lag": list(range(p.max_lag + 1))})
+    lags = ws.stage_arrow(pa.table({"lag": pa.array(range(p.max_lag + 1), pa.int32())}))
     shifted = imported.cross_join(lags).mutate(month_index=imported.month_index + lags.lag).drop("year")
     after = exported.filter(exported.month_index >= first_after)
     paired = after.join(shifted, [*SERIES, "month_index"])
     fits = paired.group_by([*SERIES, "lag"]).aggregate(
-        correlation=paired.exported.corr(paired.imported, how="pop"),
+        raw_correlation=paired.exported.corr(paired.imported, how="pop"),
         months=paired.month_index.nunique(),
         exported_after=paired.exported.sum(),
         imported_after=paired.imported.sum(),
-        evidence=paired.exported_evidence.collect()
-        .flatten()
-        .concat(paired.imported_evidence.collect().flatten()),
     )
-    best_lag = ibis.window(group_by=list(SERIES), order_by=[fits.correlation.desc(), fits.lag])
+    # A side that never changes has no correlation (the engine says NaN, which sorts above every number).
+    fits = fits.mutate(
+        correlation=ibis.ifelse(fits.raw_correlation.isnan(), ibis.null("float64"), fits.raw_correlation)
+    ).drop("raw_correlation")
+    best_lag = ibis.window(
+        group_by=list(SERIES), order_by=[fits.correlation.desc(nulls_first=False), fits.lag]
+    )
     fits = fits.mutate(rank=ibis.row_number().over(best_lag))
     best = fits.filter(fits.rank == 0)
     before = exported.filter(
@@ -104,9 +113,34 @@ def run(ws: Workspace, p: Params) -> ir.Table:
         (found.months >= p.min_months)
         & (found.correlation >= p.min_correlation)
         & (found.exported_after >= p.min_exports)
-        & (found.exported_before.isnull() | (found.export_growth >= p.min_export_growth))
+        # No figures before, or none above zero: a line that starts, not one that must have grown.
+        & (found.export_growth.isnull() | (found.export_growth >= p.min_export_growth))
     )
-    return conform(_described(ws, found, p))
+    found = numbered(ws, controlled(found, controls(ws, p), p))
+    return conform(_described(ws, with_evidence(ws, found, _targets(ws, found, p)), p))
+
+
+def _targets(ws: Workspace, found: ir.Table, p: Params) -> ir.Table:
+    """The rows behind a finding: its exports to the destination after the cut-off, and its imports from
+    every other partner from ``max_lag`` months before."""
+    every = series(ws).filter(lambda t: (t.frequency == "monthly") & (t.flow.isin(["export", "import"])))
+    legs = every.join(found.select(*SERIES, "fid", "lag"), [every.reporter == found.hub, *[every[c] == found[c]
+                      for c in SERIES if c != "hub"]])  # fmt: skip
+    legs = legs.filter(
+        ((legs.flow == "export") & (legs.partner == p.destination))
+        | ((legs.flow == "import") & (legs.partner != p.destination))
+    )
+    countries = ws.table("flows").select("partner", "partner_is_country").distinct()
+    legs = legs.semi_join(countries.filter(countries.partner_is_country), "partner")
+    # Months counted from year 0: the cut-off's month for exports, up to ``lag`` months earlier for imports.
+    months = (
+        p.cutoff_date.year * 12 + p.cutoff_date.month - 1 - ibis.ifelse(legs.flow == "export", 0, legs.lag)
+    )
+    start = period_index(months // 12, months % 12 + 1)
+    return legs.select(
+        *KEY, "fid", index_from=start, index_to=period_index(9999, 12),
+        month_set=ibis.null("string"),
+    ).distinct()  # fmt: skip
 
 
 def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
@@ -126,12 +160,13 @@ def _described(ws: Workspace, t: ir.Table, p: Params) -> ir.Table:
         + " month(s) earlier, correlation " + t.correlation.round(2).cast("string") + " ("
         + whose(t.dataset, t.hub_name) + ")"
     )  # fmt: skip
-    score = clip(
+    signal = (
         0.35 * clip((t.correlation - 0.5) / 0.5)
         + 0.30 * clip((t.exported_after.log10() - 6.0) / 3.0)
         + 0.20 * clip(t.share)
         + 0.15 * clip(t.export_growth.coalesce(1.0).log10() / 2.0)  # unknown growth earns nothing
     )
+    score = clip(signal * t.control)
     return t.mutate(
         detector=ibis.literal("flows.pass_through"),
         subject_kind=ibis.literal("flow"),
