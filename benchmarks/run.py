@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from benchmarks import ingest_declarations, simulate_world
+from benchmarks import flow_suite, ingest_declarations, simulate_world
 
 
 def main() -> None:
     ingest_declarations.main()
     simulate_world.main()
+    flow_suite.main()
 
 
 if __name__ == "__main__":

@@ -266,6 +266,10 @@ def flows(
     min_score: Annotated[
         float, typer.Option("--min-score", help="Leave out findings scoring less (0 lists everything).")
     ] = 0.3,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write the lines with the charts of their series (HTML)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ranked flow findings: surges and new lines in trade statistics, with the rows behind each figure.
@@ -285,6 +289,13 @@ def flows(
     with workspace(db, backend, read_only=backend == "duckdb" and db.exists()) as ws:
         found = ranked(ws, hubs=[h.upper() if len(h) == 2 else h for h in hub or []], hs_prefix=hs,
                        since=cutoff, limit=limit, fold=not every, min_score=min_score)  # fmt: skip
+        if report is not None:
+            from diversion.detect.flows.common import FlowParams
+            from diversion.report.flows import write_report
+
+            what = "hubs " + ", ".join(hub) if hub else "all reporters"
+            what += f", HS {hs}*" if hs else ""
+            write_report(ws, found, report, cutoff=cutoff or FlowParams().cutoff_date, what=what)
     if as_json:
         print(json.dumps(found, ensure_ascii=False, default=str))
         return
@@ -293,6 +304,8 @@ def flows(
         more = f" [dim](+{len(row['related'])} more on this flow)[/dim]" if row["related"] else ""
         table.add_row(str(row["rank"]), f"{row['score']:.2f}", row["detector"], row["explanation"] + more)
     out.print(table)
+    if report is not None:
+        out.print(f"report with charts: {report}")
 
 
 @app.command()
