@@ -30,9 +30,12 @@ MONTH_COLUMNS: Final = tuple(f"m{m}" for m in MONTHS)
 SIDE: Final = ("dataset", "reporter", "partner", "flow", "currency")
 
 
-def harmonised(ws: Workspace) -> ir.Table:
-    """Flows with HS 2017 subheadings carried to HS 2022 (value split where one maps to several)."""
+def harmonised(ws: Workspace, only: ir.Table | None = None) -> ir.Table:
+    """Flows with HS 2017 subheadings carried to HS 2022 (value split where one maps to several); with
+    ``only``, just the flows (``SIDE``) it lists."""
     flows = ws.table("flows")
+    if only is not None:
+        flows = flows.semi_join(only, list(SIDE))
     corr = ws.table("hs_correlation")
     # A subheading that continues under its own number keeps its value there (what HS 2022 carved out of
     # it, e.g. electronic waste 8549 out of 8542, is small); one that did not continue is split evenly.
@@ -202,7 +205,7 @@ EVIDENCE_TARGET: Final = (*KEY, "fid", "index_from", "index_to", "month_set")
 def evidence(ws: Workspace, targets: ir.Table) -> ir.Table:
     """The input records (``source``, ``record``) behind each finding: ``fid``, ``evidence``."""
     targets = targets.select(*EVIDENCE_TARGET)
-    rows = harmonised(ws)
+    rows = harmonised(ws, only=targets.select(*SIDE).distinct())
     # Only the rows of the findings' flows and chapters are cut into levels and matched.
     rows = rows.mutate(chapter=_chapter(rows.code))
     wanted = targets.select(*SIDE, chapter=_chapter(targets.code)).distinct()
