@@ -137,7 +137,7 @@ def status(
 
     with workspace(db, backend, read_only=backend == "duckdb" and db.exists()) as ws:
         counts = {
-            name: ws.count(name)
+            name: ws.count(name) if ws.exists(name) else 0  # a workspace made before the table existed
             for name in TABLES
             if name not in ("runs", "inputs", "quarantine", "hs_correlation")
         }

@@ -43,6 +43,7 @@ class Workspace:
         self._in_transaction = False
         self._staging: Path | None = None
         self._memo: dict[Hashable, ir.Table] = {}
+        self._cleared: set[str] = set()  # Spark: tables whose files go when the transaction commits
         if backend == "duckdb":
             self.con = self._connect_duckdb()
         else:
@@ -304,6 +305,16 @@ class Workspace:
         folder = self._staging / name / uuid.uuid4().hex
         self.con._session.sql(self.con.compile(rows)).write.parquet(str(folder))
 
+    def clear(self, name: str) -> None:
+        """Empty a derived table (entities, links) before it is written anew, inside a transaction."""
+        self._memo.clear()
+        if self.backend == "duckdb":
+            self.con.con.execute(f'DELETE FROM "{name}"')
+            return
+        if self._staging is None:
+            raise DiversionError("Spark writes happen inside Workspace.transaction()")
+        self._cleared.add(name)
+
     def insert_arrow(self, name: str, data: pa.Table) -> None:
         """Append an Arrow table (small: bookkeeping rows, parse rejects) to a canonical table."""
         if data.num_rows == 0:
@@ -338,11 +349,15 @@ class Workspace:
                 finally:
                     shutil.rmtree(self._staging, ignore_errors=True)
                     self._staging = None
+                    self._cleared.clear()
         finally:
             self._in_transaction = False
 
     def _publish_staging(self) -> None:
         assert self._staging is not None
+        for name in self._cleared:
+            for part in (self.warehouse / name).glob("*.parquet"):
+                part.unlink()
         if not self._staging.exists():
             return
         for table_dir in self._staging.iterdir():

@@ -124,6 +124,40 @@ TABLES: Final[MappingProxyType[str, dict[str, str]]] = MappingProxyType(
             "country": "string",
         }
         | PROVENANCE,
+        # Resolved entities: clusters of party records (registries, lists, declarations) that are one firm or
+        # person; each member says where it came from, each link why two members were joined.
+        "entities": {
+            "entity_id": "string",  # the smallest member id of the cluster
+            "kind": "string",
+            "name": "string",  # the name most sources use
+            "names": "array<string>",  # every spelling met
+            "country": "string",
+            "members": "int64",
+        },
+        "entity_members": {
+            "entity_id": "string",
+            "member_id": "string",  # party_id, or declarations:<country>:<id>:<name> for declared parties
+            "name": "string",
+            "source": "string",
+            "record": "string",
+        },
+        "entity_links": {
+            "member_a": "string",
+            "member_b": "string",
+            "score": "float64",
+            "match": "boolean",
+            "name_score": "float64",
+            "shared_id": "string",  # the identifier scheme both records share (decides a match)
+            "conflicting_id": "string",  # a scheme where the records give different numbers
+            "country_a": "string",
+            "country_b": "string",
+            "legal_form_a": "string",
+            "legal_form_b": "string",
+            "patronymic_conflict": "boolean",
+            "birth_date_conflict": "boolean",
+            "incorporation_date_conflict": "boolean",
+            "same_phone": "boolean",
+        },
         # Controlled goods by HS code: CHPL tiers and any list the user loads.
         "commodity_lists": {
             "list": "string",

@@ -23,11 +23,10 @@ identifiers treats synthetic ones like real ones:
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable
 from datetime import date
 
-from rigour.ids import INN, LEI
+from diversion.model.identifiers import kz_check_digit, valid_kz_bin, valid_lei, valid_ogrn, valid_ru_inn
 
 __all__ = [
     "kg_inn",
@@ -82,15 +81,8 @@ def _luhn_check(body: str) -> str:
 
 # --- Kazakhstan -------------------------------------------------------------------------------------------
 
-_KZ_W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
-_KZ_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
-
-def _kz_check(body: str) -> int | None:
-    check = _weighted(_KZ_W1, body) % 11
-    if check == 10:
-        check = _weighted(_KZ_W2, body) % 11
-    return None if check == 10 else check
+_kz_check = kz_check_digit
 
 
 def kz_bin(
@@ -118,22 +110,6 @@ def kz_bin(
         check = _kz_check(body)
         if check is not None:
             return f"{body}{check}"
-
-
-def valid_kz_bin(s: str) -> bool:
-    """A well-formed BIN (5th digit 4/5/6, month 01-12) or IIN (a real birth date, century digit 1-6) with a
-    correct control digit."""
-    if not re.fullmatch(r"\d{12}", s) or _kz_check(s[:11]) != int(s[11]):
-        return False
-    if s[4] in "456":
-        return "01" <= s[2:4] <= "12"
-    if s[6] not in "123456":
-        return False
-    try:
-        date(1800 + 100 * ((int(s[6]) - 1) // 2) + int(s[:2]), int(s[2:4]), int(s[4:6]))
-    except ValueError:
-        return False
-    return True
 
 
 # --- Russia -----------------------------------------------------------------------------------------------
@@ -166,23 +142,6 @@ def ru_ogrn(
         return body + str(int(body) % 13 % 10)
     body = f"{rng.choices('15', weights=(85, 15))[0]}{day:%y}{region}{rng.randint(1, 51):02d}{_num(rng, 5)}"
     return body + str(int(body) % 11 % 10)
-
-
-def valid_ru_inn(s: str) -> bool:
-    """A 10- or 12-digit INN with correct check digits (python-stdnum through rigour)."""
-    return bool(re.fullmatch(r"\d{10}|\d{12}", s)) and INN.is_valid(s)
-
-
-def valid_ogrn(s: str) -> bool:
-    """A 13-digit OGRN (first digit 1 or 5) or 15-digit OGRNIP (first digit 3 or 4) with a correct check digit.
-
-    Not delegated to rigour: rigour 2.6 compares an OGRNIP's check digit with the raw remainder mod 13, so it
-    rejects the valid numbers whose remainder is 10, 11 or 12 (the last digit of the remainder is the check)."""
-    if re.fullmatch(r"[15]\d{12}", s):
-        return int(s[:12]) % 11 % 10 == int(s[12])
-    if re.fullmatch(r"[34]\d{14}", s):
-        return int(s[:14]) % 13 % 10 == int(s[14])
-    return False
 
 
 # --- Kyrgyzstan -------------------------------------------------------------------------------------------
@@ -408,8 +367,3 @@ def lei(rng: random.Random) -> str:
     """An ISO 17442 Legal Entity Identifier: issuer prefix, "00", 12 entity characters, 2 check digits."""
     body = rng.choice(_LOU_PREFIXES) + "00" + "".join(rng.choices(_ALNUM, k=12))
     return f"{body}{98 - _lei_number(body + '00') % 97:02d}"
-
-
-def valid_lei(s: str) -> bool:
-    """20 upper-case alphanumerics ending in two digits whose ISO 7064 MOD 97-10 check holds."""
-    return bool(re.fullmatch(r"[0-9A-Z]{18}[0-9]{2}", s)) and LEI.is_valid(s)

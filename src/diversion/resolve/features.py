@@ -1,0 +1,186 @@
+"""Party records made comparable: one row per (record, name) with its words, legal form and cleaned ids.
+
+Normalising a name takes Python (transliteration, legal forms), so it runs once per *distinct* name and
+identifier, and the results are joined back to the records relationally: a million records with a few
+hundred thousand distinct names cost a few hundred thousand calls, not a Python loop over the records.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from diversion.model.identifiers import SCHEMES, clean_identifier
+from diversion.resolve.names import name_parts
+from diversion.store import Workspace
+
+RECORD_COLUMNS: Final = (
+    "member_id", "kind", "country", *SCHEMES, "phone", "address", "incorporation_date", "birth_date",
+    "source", "record",
+)  # fmt: skip
+"""What a party record brings to comparison (besides its names)."""
+
+
+def records_from_parties(parties: ir.Table) -> tuple[ir.Table, ir.Table]:
+    """The records of the ``parties`` table and their names (the name and every alias), one row each.
+
+    A party met in several files (OFAC's main, alias and address files) is one record: each attribute is
+    its value in any of them, and the source is the first file.
+    """
+    values = {
+        column: parties[column].max()
+        for column in ("kind", "country", *SCHEMES, "phone", "address", "incorporation_date", "birth_date")
+    }
+    records = parties.group_by(member_id=parties.party_id).aggregate(
+        **values, source=parties.source.min(), record=parties.record.min()
+    )
+    main = parties.select(member_id=parties.party_id, name=parties.name)
+    aliases = parties.filter(parties.aliases.length() > 0)
+    aliases = aliases.select(member_id=aliases.party_id, name=aliases.aliases.unnest())
+    names = ibis.union(main, aliases, distinct=True)
+    return records, names.filter(names.name.notnull() & (names.name.strip() != ""))
+
+
+def records_from_declarations(declarations: ir.Table) -> tuple[ir.Table, ir.Table]:
+    """Exporters and importers named in declarations, one record per distinct (name, id, country).
+
+    The record's id is that text itself (``declarations:KZ:<id>:<name>``), the same on every engine, so a
+    declaration finds its party again by joining on the three columns.
+    """
+    sides = []
+    for role in ("exporter", "importer"):
+        side = declarations.filter(declarations[f"{role}_name"].notnull())
+        sides.append(
+            side.select(
+                name=side[f"{role}_name"],
+                party_id_text=side[f"{role}_id"],
+                country=side[f"{role}_country"],
+                source=side.source,
+                record=side.record,
+            )
+        )
+    mentions = ibis.union(*sides)
+    grouped = mentions.group_by(["name", "party_id_text", "country"]).aggregate(
+        source=mentions.source.min(), record=mentions.record.min()
+    )
+    member_id = (
+        ibis.literal("declarations:")
+        + grouped.country.coalesce("")
+        + ":"
+        + grouped.party_id_text.coalesce("")
+        + ":"
+        + grouped.name
+    )
+    # Declarations give one id column; its scheme follows the party's country (a BIN in Kazakhstan).
+    scheme_of = {"KZ": "bin", "RU": "inn", "KG": "kg_inn"}
+    ids = {
+        scheme: ibis.ifelse(grouped.country == country, grouped.party_id_text, ibis.null("string"))
+        for country, scheme in scheme_of.items()
+    }
+    other = ibis.ifelse(grouped.country.isin(list(scheme_of)), ibis.null("string"), grouped.party_id_text)
+    records = grouped.select(
+        member_id=member_id,
+        kind=ibis.literal("company"),
+        country=grouped.country,
+        **ids,
+        registration_number=other.coalesce(ibis.null("string")),
+        source=grouped.source,
+        record=grouped.record,
+    )
+    names = grouped.select(member_id=member_id, name=grouped.name)
+    return records, names
+
+
+def prepare(ws: Workspace, records: ir.Table, names: ir.Table) -> tuple[ir.Table, ir.Table]:
+    """Records with cleaned identifiers and contact keys, and their names with words and legal forms.
+
+    Returns ``(records, names)``, both materialised: records keyed by ``member_id``; names with
+    ``name_id`` (one per record and name), ``tokens`` (array of words), ``concat``, ``legal_form``,
+    ``patronymic``, ``initials``.
+    """
+    records = _with_all_columns(records)
+    records = ws.materialize(_clean_identifiers(ws, records))
+    kinds = records.select("member_id", "kind")
+    named = names.join(kinds, "member_id")
+    distinct = ws.to_arrow(named.select("name", "kind").distinct())
+    parsed = _parse_names(distinct)
+    staged = ws.stage_arrow(parsed)
+    joined = named.join(staged, ["name", "kind"])
+    numbered = joined.mutate(name_id=joined.member_id + "\u241f" + joined.name)
+    return records, ws.materialize(numbered)
+
+
+def _with_all_columns(records: ir.Table) -> ir.Table:
+    present = set(records.columns)
+    types = {"incorporation_date": "date", "birth_date": "date"}
+    return records.select(
+        *[records[c] if c in present else ibis.null(types.get(c, "string")).name(c) for c in RECORD_COLUMNS]
+    )
+
+
+def _clean_identifiers(ws: Workspace, records: ir.Table) -> ir.Table:
+    """Identifiers that pass their scheme's checks (others become null); phone digits; address words."""
+    cleaned = records
+    for scheme in SCHEMES:
+        values = ws.to_arrow(records.select(raw=records[scheme]).filter(lambda t: t.raw.notnull()).distinct())
+        raw = values.column("raw").to_pylist()
+        lookup = pa.table(
+            {"raw": pa.array(raw, pa.string()), "clean": [clean_identifier(scheme, v) for v in raw]},
+            schema=pa.schema([("raw", pa.string()), ("clean", pa.string())]),
+        )
+        staged = ws.stage_arrow(lookup).rename(**{f"__raw_{scheme}": "raw", f"__clean_{scheme}": "clean"})
+        cleaned = cleaned.left_join(staged, cleaned[scheme] == staged[f"__raw_{scheme}"])
+        cleaned = cleaned.mutate(**{scheme: cleaned[f"__clean_{scheme}"]}).drop(
+            f"__raw_{scheme}", f"__clean_{scheme}"
+        )
+    phone = cleaned.phone.re_replace(r"[^0-9]", "")
+    address = cleaned.address.lower().re_replace(r"[^\w]+", " ").strip()
+    return cleaned.mutate(
+        phone=ibis.ifelse(phone.length() >= 7, phone, ibis.null("string")),
+        address=address.nullif(""),
+    )
+
+
+_PARSED_SCHEMA: Final = pa.schema(
+    [
+        ("name", pa.string()),
+        ("kind", pa.string()),
+        ("tokens", pa.list_(pa.string())),
+        ("concat", pa.string()),
+        ("name_key", pa.string()),
+        ("legal_form", pa.string()),
+        ("patronymic", pa.string()),
+        ("initials", pa.string()),
+    ]
+)
+
+
+def _parse_names(distinct: pa.Table) -> pa.Table:
+    names = distinct.column("name").to_pylist()
+    kinds = distinct.column("kind").to_pylist()
+    parts = [name_parts(n, k or "company") for n, k in zip(names, kinds, strict=True)]
+    return pa.table(
+        {
+            "name": names,
+            "kind": kinds,
+            "tokens": [list(p.tokens) for p in parts],
+            "concat": ["".join(p.tokens) for p in parts],
+            "name_key": [p.key for p in parts],
+            "legal_form": [p.legal_form for p in parts],
+            "patronymic": [p.patronymic for p in parts],
+            "initials": [p.initials for p in parts],
+        },
+        schema=_PARSED_SCHEMA,
+    )
+
+
+def token_weights(names: ir.Table) -> ir.Table:
+    """Each word with its weight: rare words say more about identity than common ones (inverse document
+    frequency over the records' names), and how many records use it (to keep blocks small)."""
+    exploded = names.select("member_id", token=names.tokens.unnest())
+    counts = exploded.distinct().group_by("token").aggregate(df=lambda t: t.member_id.count())
+    total = names.member_id.nunique().as_scalar()
+    return counts.mutate(weight=(total.cast("float64") / counts.df + 1).ln())

@@ -1,0 +1,78 @@
+"""Legal forms of companies (ТОО, ЖШС, LLP, ОсОО, ООО, АО, ПАО, GmbH, 有限公司 ...): found, removed, classed.
+
+The table is ``data/legal_forms.yml`` (its header gives sources and fields). A form is recognised as whole
+words at the start or the end of a name, after romanisation and the skeleton of :mod:`.translit`, so
+"Товарищество с ограниченной ответственностью", "TOO" and "ЖШС" all land in the class ``llp``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Final
+
+import yaml
+
+from diversion.resolve.translit import romanize, skeleton
+
+_WORD: Final = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """The skeleton words of a name in any script (punctuation and quotes dropped)."""
+    return [skeleton(word) for word in _WORD.findall(romanize(text))]
+
+
+@dataclass(frozen=True)
+class LegalForm:
+    """One legal form: its class (``llp``, ``llc``, ``jsc`` ...) and how it is shown."""
+
+    form_class: str
+    display: str
+
+
+@cache
+def _table() -> tuple[dict[tuple[str, ...], LegalForm], int]:
+    raw = yaml.safe_load(files("diversion").joinpath("data/legal_forms.yml").read_text(encoding="utf-8"))
+    table: dict[tuple[str, ...], LegalForm] = {}
+    for entry in raw:
+        form = LegalForm(str(entry["class"]), str(entry["display"]))
+        for variant in entry["variants"]:
+            key = tuple(words(str(variant)))
+            if key:
+                table.setdefault(key, form)
+    return table, max(len(key) for key in table)
+
+
+def split_legal_form(tokens: list[str]) -> tuple[list[str], LegalForm | None]:
+    """The words of a name without its legal form(s) at either end, and the first form found.
+
+    A name made of a legal form alone keeps its words (there would be nothing left to compare).
+
+    Examples:
+        >>> split_legal_form(words("ТОО «Аспан Арба»"))
+        (['aspan', 'arba'], LegalForm(form_class='llp', display='ТОО'))
+        >>> split_legal_form(words("Aspan Arba LLP"))[1].form_class
+        'llp'
+    """
+    table, longest = _table()
+    found: LegalForm | None = None
+    rest = list(tokens)
+    changed = True
+    while changed and rest:
+        changed = False
+        for size in range(min(longest, len(rest) - 1), 0, -1):
+            head, tail = tuple(rest[:size]), tuple(rest[-size:])
+            if head in table:
+                found = found or table[head]
+                rest = rest[size:]
+                changed = True
+                break
+            if tail in table:
+                found = found or table[tail]
+                rest = rest[:-size]
+                changed = True
+                break
+    return (rest, found) if rest else (list(tokens), found)

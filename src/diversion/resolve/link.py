@@ -1,0 +1,138 @@
+"""Party records linked into entities: blocking, pair scoring and connected components, all relational.
+
+Blocking proposes pairs of names that share a rare word, the first letters of a long word (typos), or
+a whole normalised name, and pairs of records that share an identifier; only these are scored
+(:mod:`.score`). Pairs at or above the threshold are joined into entities by connected components,
+computed by label propagation (each record takes the smallest id among its linked neighbours until
+nothing changes), so the same code runs on DuckDB and on Spark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from diversion.model.identifiers import SCHEMES
+from diversion.resolve.params import DEFAULT, ResolveParams
+from diversion.resolve.score import member_pair_scores
+from diversion.store import Workspace
+
+MAX_ROUNDS = 50
+"""Label propagation stops here at the latest (each round halves nothing; chains longer than this are
+not expected among records of one entity)."""
+
+
+@dataclass
+class Linked:
+    """The result of linking: scored candidate pairs and each record's entity."""
+
+    pairs: ir.Table  # member_a, member_b, score, match and the features (see score.FEATURES)
+    members: ir.Table  # member_id, entity_id
+    rounds: int
+
+
+def block_keys(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table:
+    """Blocking keys of names: rare words, prefixes of long words and the whole name key (``name_id``,
+    ``member_id``, ``kind``, ``key``)."""
+    words = names.select("name_id", "member_id", "kind", word=names.tokens.unnest())
+    long_words = words.filter(words.word.length() > p.prefix_length)
+    keys = ibis.union(
+        words.select("name_id", "member_id", "kind", key="w:" + words.word),
+        long_words.select(
+            "name_id", "member_id", "kind", key="p:" + long_words.word.substr(0, p.prefix_length)
+        ),
+        names.select("name_id", "member_id", "kind", key="n:" + names.name_key),
+        distinct=True,
+    )
+    sizes = keys.group_by("key").aggregate(size=keys.member_id.nunique())
+    small = sizes.filter(sizes.size <= p.max_block).select("key")
+    return keys.semi_join(small, "key")
+
+
+def candidate_pairs(ws: Workspace, names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table:
+    """Name pairs worth scoring: ``member_a`` < ``member_b``, ``name_a``, ``name_b``."""
+    keys = ws.materialize(block_keys(names, records, p))
+    left = keys.select(member_a="member_id", name_a="name_id", kind_a="kind", key_a="key")
+    right = keys.select(member_b="member_id", name_b="name_id", kind_b="kind", key_b="key")
+    by_name = left.join(
+        right,
+        [left.key_a == right.key_b, left.member_a < right.member_b, left.kind_a == right.kind_b],
+    ).select("member_a", "member_b", "name_a", "name_b")
+    by_id = _identifier_pairs(records)
+    ids_named = (
+        by_id.join(names.select(member_a="member_id", name_a="name_id"), "member_a")
+        .join(names.select(member_b="member_id", name_b="name_id"), "member_b")
+        .select("member_a", "member_b", "name_a", "name_b")
+    )
+    result = ws.materialize(ibis.union(by_name, ids_named, distinct=True))
+    ws.drop_temp(keys)
+    return result
+
+
+def _identifier_pairs(records: ir.Table) -> ir.Table:
+    ids = ibis.union(
+        *[
+            records.filter(records[s].notnull()).select("member_id", key=ibis.literal(s + ":") + records[s])
+            for s in SCHEMES
+        ]
+    )
+    left = ids.select(member_a="member_id", key_a="key")
+    right = ids.select(member_b="member_id", key_b="key")
+    return (
+        left.join(right, [left.key_a == right.key_b, left.member_a < right.member_b])
+        .select("member_a", "member_b")
+        .distinct()
+    )
+
+
+def link(
+    ws: Workspace,
+    records: ir.Table,
+    names: ir.Table,
+    weights: ir.Table,
+    p: ResolveParams = DEFAULT,
+) -> Linked:
+    """Score the candidate pairs of prepared records and group matching ones into entities."""
+    candidates = candidate_pairs(ws, names, records, p)
+    scored = ws.materialize(member_pair_scores(candidates, names, records, weights, p))
+    ws.drop_temp(candidates)
+    # An entity is named after a registry or list record rather than a declared party when it has one.
+    declared = records.member_id.startswith("declarations:")
+    nodes = records.select(
+        "member_id", label=ibis.ifelse(declared, "~" + records.member_id, records.member_id)
+    )
+    members, rounds = components(ws, nodes, scored.filter(scored.match))
+    return Linked(scored, members, rounds)
+
+
+def components(ws: Workspace, nodes: ir.Table, edges: ir.Table) -> tuple[ir.Table, int]:
+    """Each node's component (``member_id``, ``entity_id``), named by the smallest ``label`` of its nodes
+    (a leading "~" in labels, which sorts last, is dropped from the name)."""
+    both_ways = ibis.union(
+        edges.select(src="member_a", dst="member_b"),
+        edges.select(src="member_b", dst="member_a"),
+    )
+    arcs = ws.materialize(both_ways)
+    labels = ws.materialize(nodes.select(member_id=nodes.member_id, entity_id=nodes.label).distinct())
+    rounds = 0
+    for rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007 - the count is reported
+        offered = arcs.join(labels, arcs.dst == labels.member_id).select(
+            member_id=arcs.src, offer=labels.entity_id
+        )
+        best = offered.group_by("member_id").aggregate(offer=offered.offer.min())
+        updated = labels.left_join(best, "member_id").select(
+            member_id=labels.member_id,
+            entity_id=ibis.least(labels.entity_id, best.offer.coalesce(labels.entity_id)),
+        )
+        updated = ws.materialize(updated)
+        moved = updated.join(labels, "member_id").filter(lambda t: t.entity_id != t.entity_id_right)
+        changed = int(ws.execute(moved.count()))
+        ws.drop_temp(labels)
+        labels = updated
+        if changed == 0:
+            break
+    ws.drop_temp(arcs)
+    named = labels.mutate(entity_id=labels.entity_id.re_replace("^~", ""))
+    return ws.materialize(named), rounds

@@ -1,0 +1,44 @@
+"""Every threshold and weight of entity resolution and screening, in one place (documented in docs/resolve.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ResolveParams:
+    """How party records are blocked, compared and joined into entities."""
+
+    max_block: int = field(
+        default=60,
+        metadata={"help": "A word shared by more records than this is too common to propose pairs."},
+    )
+    prefix_length: int = field(
+        default=4, metadata={"help": "Words this long or longer also block by their first letters (typos)."}
+    )
+    token_match: float = field(
+        default=0.8, metadata={"help": "Two words agree when 1 - edits/length is at least this."}
+    )
+    short_token: int = field(default=4, metadata={"help": "Words shorter than this must agree exactly."})
+    country_penalty: float = field(
+        default=0.25, metadata={"help": "Subtracted when both records name different countries."}
+    )
+    legal_form_penalty: float = field(
+        default=0.1, metadata={"help": "Subtracted when both name legal forms of different classes."}
+    )
+    date_penalty: float = field(
+        default=0.1, metadata={"help": "Subtracted when both give different incorporation dates."}
+    )
+    contact_bonus: float = field(
+        default=0.05, metadata={"help": "Added when both give the same phone (never enough alone)."}
+    )
+    conflict_cap: float = field(
+        default=0.3,
+        metadata={"help": "Highest score when identifiers, patronymics or birth dates contradict."},
+    )
+    match_threshold: float = field(
+        default=0.8, metadata={"help": "Pairs at or above this score are the same entity."}
+    )
+
+
+DEFAULT = ResolveParams()

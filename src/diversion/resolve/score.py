@@ -1,0 +1,208 @@
+"""How alike two party records are: a score in 0..1 with the features that made it, computed relationally.
+
+The name comparison is a soft, weighted word overlap (the "soft TF-IDF" of Cohen, Ravikumar and Fienberg,
+2003, in Dice form): each word of one name is matched to the closest word of the other when their edit
+similarity reaches ``token_match``; rare words weigh more than common ones ("Aspan" says more than
+"Trade"). A person's initial agrees with any word starting with its letter; feminine and masculine forms
+of a surname (Petrova, Petrov) do not agree. Then the other features adjust it:
+
+- a shared valid identifier of one scheme decides (score 1): two firms cannot share a BIN or an INN;
+- contradicting identifiers of one scheme, patronymics or birth dates cap the score at ``conflict_cap``;
+- different countries, legal-form classes or incorporation dates lower it; a shared phone raises it a little.
+
+Every feature is kept as a column, so each score can be explained and recomputed.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from diversion.model.identifiers import SCHEMES
+from diversion.resolve.params import ResolveParams
+
+FEATURES = (
+    "name_score", "shared_id", "conflicting_id", "country_a", "country_b", "legal_form_a", "legal_form_b",
+    "patronymic_conflict", "birth_date_conflict", "incorporation_date_conflict", "same_phone",
+)  # fmt: skip
+"""The columns of a scored pair that explain its score."""
+
+
+def word_similarity(a: ir.StringValue, b: ir.StringValue, p: ResolveParams) -> ir.FloatingValue:
+    """1 - edits / length of the longer word; exact agreement only for short words; Petrov != Petrova."""
+    longest = ibis.greatest(a.length(), b.length()).cast("float64")
+    edit = 1 - a.levenshtein(b).cast("float64") / longest
+    gendered = ((a + "a") == b) | ((b + "a") == a)
+    short = ibis.least(a.length(), b.length()) < p.short_token
+    return ibis.cases(
+        (a == b, 1.0),
+        (gendered | short, 0.0),
+        else_=edit,
+    )
+
+
+def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: ResolveParams) -> ir.Table:
+    """Name pairs (``name_a``, ``name_b``) scored by weighted word overlap, legal form and patronymic."""
+    side_a = _side(pairs, names, weights, "a", "b", p)
+    side_b = _side(pairs, names, weights, "b", "a", p)
+    both = side_a.join(side_b, ["name_a", "name_b"])
+    soft = (both.matched_a + both.matched_b) / (both.total_a + both.total_b).nullif(0)
+    a = names.select(
+        name_a="name_id",
+        concat_a="concat",
+        count_a=names.tokens.length(),
+        legal_form_a="legal_form",
+        patronymic_a="patronymic",
+        initials_a="initials",
+    )
+    b = a.rename(
+        name_b="name_a",
+        concat_b="concat_a",
+        count_b="count_a",
+        legal_form_b="legal_form_a",
+        patronymic_b="patronymic_a",
+        initials_b="initials_a",
+    )
+    scored = both.mutate(soft=soft.fill_null(0.0)).join(a, "name_a").join(b, "name_b")
+    concat_sim = 1 - scored.concat_a.levenshtein(scored.concat_b).cast("float64") / ibis.greatest(
+        scored.concat_a.length(), scored.concat_b.length(), 1
+    ).cast("float64")
+    # Written together or apart ("AspanArba" / "Aspan Arba"): only then does the whole string decide.
+    name = ibis.ifelse(scored.count_a != scored.count_b, ibis.greatest(scored.soft, concat_sim), scored.soft)
+    legal_conflict = (
+        scored.legal_form_a.notnull()
+        & scored.legal_form_b.notnull()
+        & (scored.legal_form_a != scored.legal_form_b)
+    )
+    return scored.select(
+        "name_a",
+        "name_b",
+        "legal_form_a",
+        "legal_form_b",
+        name_score=name - ibis.ifelse(legal_conflict, p.legal_form_penalty, 0.0),
+        patronymic_conflict=_patronymic_conflict(scored, p),
+    )
+
+
+def _side(
+    pairs: ir.Table, names: ir.Table, weights: ir.Table, this: str, other: str, p: ResolveParams
+) -> ir.Table:
+    """For each word of one side's name: its best agreement with the other side's words, and its weight."""
+    mine = names.select(**{f"name_{this}": names.name_id, "word": names.tokens.unnest()})
+    mine = mine.join(weights.select(word="token", weight="weight"), "word")
+    theirs = names.select(
+        **{f"name_{other}": names.name_id, "their_word": names.tokens.unnest(), "their_initials": "initials"}
+    )
+    keyed = pairs.select("name_a", "name_b").distinct()
+    words = keyed.join(mine, f"name_{this}")
+    crossed = words.left_join(theirs, f"name_{other}")
+    sim = word_similarity(crossed.word, crossed.their_word, p).fill_null(0.0)
+    agreed = ibis.ifelse(sim >= p.token_match, sim, 0.0)
+    by_initial = crossed.their_initials.contains(crossed.word.substr(0, 1)).fill_null(False)
+    crossed = crossed.mutate(agreed=ibis.ifelse((agreed == 0) & by_initial, 0.9, agreed))
+    best = crossed.group_by(["name_a", "name_b", "word"]).aggregate(
+        best=crossed.agreed.max(), weight=crossed.weight.max()
+    )
+    return best.group_by(["name_a", "name_b"]).aggregate(
+        **{
+            f"matched_{this}": (best.best * best.weight).sum(),
+            f"total_{this}": best.weight.sum(),
+        }
+    )
+
+
+def _patronymic_conflict(t: ir.Table, p: ResolveParams) -> ir.BooleanValue:
+    both = t.patronymic_a.notnull() & t.patronymic_b.notnull()
+    differ = word_similarity(t.patronymic_a, t.patronymic_b, p) < p.token_match
+
+    def initial_differs(patronymic: ir.StringValue, initials: ir.StringValue) -> ir.BooleanValue:
+        # "Petrov A. V.": the second initial is the patronymic's
+        return (
+            patronymic.notnull()
+            & (initials.length() >= 2)
+            & (initials.substr(initials.length() - 1, 1) != patronymic.substr(0, 1))
+        )
+
+    return (
+        (both & differ)
+        | initial_differs(t.patronymic_a, t.initials_b)
+        | initial_differs(t.patronymic_b, t.initials_a)
+    ).fill_null(False)
+
+
+def member_pair_scores(
+    pairs: ir.Table, names: ir.Table, records: ir.Table, weights: ir.Table, p: ResolveParams
+) -> ir.Table:
+    """Record pairs (``member_a`` < ``member_b``) with their score, ``match`` and the features behind it.
+
+    ``pairs`` holds candidate name pairs: ``member_a``, ``member_b``, ``name_a``, ``name_b``.
+    """
+    by_name = name_pair_scores(pairs, names, weights, p)
+    named = pairs.join(by_name, ["name_a", "name_b"])
+    ranked = named.mutate(
+        rank=ibis.row_number().over(
+            group_by=[named.member_a, named.member_b], order_by=ibis.desc(named.name_score)
+        )
+    )
+    best = ranked.filter(ranked["rank"] == 0).drop("rank")
+    ra = records.rename(**{f"{c}_a": c for c in records.columns})
+    rb = records.rename(**{f"{c}_b": c for c in records.columns})
+    joined = best.join(ra, best.member_a == ra.member_id_a).join(rb, best.member_b == rb.member_id_b)
+    return _combine(joined, p)
+
+
+def _combine(t: ir.Table, p: ResolveParams) -> ir.Table:
+    shared = [
+        ibis.ifelse(t[f"{s}_a"].notnull() & (t[f"{s}_a"] == t[f"{s}_b"]), s, ibis.null("string"))
+        for s in SCHEMES
+    ]
+    conflicting = [
+        ibis.ifelse(
+            t[f"{s}_a"].notnull() & t[f"{s}_b"].notnull() & (t[f"{s}_a"] != t[f"{s}_b"]),
+            s,
+            ibis.null("string"),
+        )
+        for s in SCHEMES
+    ]
+    shared_id = ibis.coalesce(*shared)
+    conflicting_id = ibis.coalesce(*conflicting)
+    country_differs = t.country_a.notnull() & t.country_b.notnull() & (t.country_a != t.country_b)
+    birth_conflict = t.birth_date_a.notnull() & t.birth_date_b.notnull() & (t.birth_date_a != t.birth_date_b)
+    founded_differs = (
+        t.incorporation_date_a.notnull()
+        & t.incorporation_date_b.notnull()
+        & (t.incorporation_date_a != t.incorporation_date_b)
+    )
+    same_phone = t.phone_a.notnull() & (t.phone_a == t.phone_b)
+    raw = (
+        t.name_score
+        - ibis.ifelse(country_differs, p.country_penalty, 0.0)
+        - ibis.ifelse(founded_differs, p.date_penalty, 0.0)
+        + ibis.ifelse(same_phone, p.contact_bonus, 0.0)
+    )
+    contradicted = conflicting_id.notnull() & shared_id.isnull() | birth_conflict | t.patronymic_conflict
+    score = ibis.cases(
+        (shared_id.notnull(), 1.0),
+        (contradicted, ibis.least(raw, p.conflict_cap)),
+        else_=raw,
+    )
+    score = ibis.greatest(ibis.least(score, 1.0), 0.0)
+    return t.select(
+        "member_a",
+        "member_b",
+        "name_a",
+        "name_b",
+        score=score,
+        match=score >= p.match_threshold,
+        name_score=t.name_score,
+        shared_id=shared_id,
+        conflicting_id=conflicting_id,
+        country_a=t.country_a,
+        country_b=t.country_b,
+        legal_form_a=t.legal_form_a,
+        legal_form_b=t.legal_form_b,
+        patronymic_conflict=t.patronymic_conflict,
+        birth_date_conflict=birth_conflict.fill_null(False),
+        incorporation_date_conflict=founded_differs.fill_null(False),
+        same_phone=same_phone.fill_null(False),
+    )
