@@ -357,6 +357,75 @@ def simulate(
     out.print(f"inputs: {Path(summary.out) / 'inputs'}   answer key: {Path(summary.out) / 'truth.json'}")
 
 
+@app.command(name="resolve")
+def resolve_command(
+    db: DbOption = settings.DB_PATH, backend: BackendOption = settings.BACKEND, as_json: JsonOption = False
+) -> None:
+    """Link the party records of every source (registries, lists, declarations) into entities.
+
+    Example: diversion resolve --db work.duckdb
+    """
+    from diversion.resolve import resolve
+
+    with workspace(db, backend) as ws:
+        try:
+            result = resolve(ws)
+        except DiversionError as exc:
+            fail(exc)
+    if as_json:
+        print(json.dumps(result.__dict__))
+        return
+    out.print(
+        f"{result.records:,} party records -> {result.entities:,} entities "
+        f"({result.pairs_matched:,} of {result.pairs_scored:,} candidate pairs matched)"
+    )
+
+
+@app.command()
+def screen(
+    name: Annotated[str, typer.Argument(help="The name to screen, in any script.")],
+    country: Annotated[
+        str | None, typer.Option("--country", help="ISO alpha-2 country of the party screened.")
+    ] = None,
+    identifier: Annotated[
+        str | None, typer.Option("--id", help="A registry or tax number of it (INN, OGRN, BIN, LEI ...).")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="company or person (both are tried when not given).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Most candidates to show.")] = 10,
+    db: DbOption = settings.DB_PATH,
+    backend: BackendOption = settings.BACKEND,
+    as_json: JsonOption = False,
+) -> None:
+    """Screen a name against the ingested lists: candidates with a score, match and the reasons.
+
+    Example: diversion screen "ТОО Аспан Арба" --country KZ --json
+    """
+    from dataclasses import asdict
+
+    from diversion.resolve.screen import screen as run_screen
+
+    if kind is not None and kind not in ("company", "person"):
+        raise typer.BadParameter("choose company or person", param_hint="--kind")
+    with workspace(db, backend) as ws:
+        try:
+            found = run_screen(ws, name, country=country, identifier=identifier, kind=kind, limit=limit)
+        except DiversionError as exc:
+            fail(exc)
+    if as_json:
+        print(json.dumps([asdict(c) for c in found], ensure_ascii=False))
+        return
+    table = Table("score", "match", "name", "lists", "why", title=f"screening {name!r}")
+    for c in found:
+        why = (
+            "; ".join(str(v) for k, v in c.explanation.items() if v and k != "name")
+            or f"name {c.explanation['name']['score']}"
+        )
+        table.add_row(f"{c.score:.2f}", "yes" if c.match else "", c.name, ", ".join(c.lists), why)
+    out.print(table)
+
+
 def render_inputs(manifest: Any) -> None:
     """The per-input summary of a run."""
     table = Table(

@@ -1,19 +1,21 @@
 """The main job: scan a folder of sources into a workspace and write the run's outputs to a folder.
 
-As of now a scan is its ingest part: it reads every input (any mix of formats), writes ``manifest.json``
-and ``quarantine.csv`` to the output folder, and says which inputs could not be read. Resolution, graph,
-detectors and leads plug in after the ingest stage as they are built.
+As of now a scan reads every input (any mix of formats), resolves the parties of all sources into
+entities, writes ``manifest.json`` and ``quarantine.csv`` to the output folder, and says which inputs
+could not be read. Graph, detectors and leads plug in after these stages as they are built.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from diversion.errors import DiversionError
 from diversion.ingest.run import Manifest, Progress, ingest
+from diversion.resolve import Resolved, resolve
 from diversion.store import Workspace
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -25,6 +27,7 @@ class ScanResult:
     manifest: Manifest
     out: Path
     quarantined: int
+    resolved: Resolved | None = None
 
     @property
     def readable_inputs(self) -> int:
@@ -41,12 +44,19 @@ def scan(
     """
     out.mkdir(parents=True, exist_ok=True)
     manifest = ingest(ws, paths, strict=strict, progress=progress, command="scan")
+    resolved = None
+    if manifest.ok_inputs:
+        started = time.perf_counter()
+        resolved = resolve(ws)
+        manifest.stages.append(
+            {"name": "resolve", "seconds": round(time.perf_counter() - started, 3), "rows": resolved.records}
+        )
     (out / "manifest.json").write_text(
         json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     digests = [i.sha256 for i in manifest.inputs if i.sha256 is not None]
     quarantined = write_quarantine_csv(ws, digests, out / "quarantine.csv")
-    result = ScanResult(manifest, out, quarantined)
+    result = ScanResult(manifest, out, quarantined, resolved)
     if manifest.inputs and result.readable_inputs == 0:
         raise DiversionError(
             f"none of the {len(manifest.inputs)} inputs could be read; see {out / 'manifest.json'}"

@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from diversion.resolve.features import (
-    RECORD_COLUMNS,
+    all_columns,
     prepare,
     records_from_declarations,
     records_from_parties,
@@ -48,7 +48,7 @@ def resolve(ws: Workspace, p: ResolveParams = DEFAULT) -> Resolved:
     declared_records, declared_names = records_from_declarations(ws.table("declarations"))
     records, names = prepare(
         ws,
-        ibis.union(_all_columns(party_records), _all_columns(declared_records)),
+        ibis.union(all_columns(party_records), all_columns(declared_records)),
         ibis.union(party_names, declared_names),
     )
     weights = ws.materialize(token_weights(names))
@@ -72,14 +72,6 @@ def resolve(ws: Workspace, p: ResolveParams = DEFAULT) -> Resolved:
     for table in (weights, linked.pairs, linked.members, names, records):
         ws.drop_temp(table)
     return result
-
-
-def _all_columns(records: ir.Table) -> ir.Table:
-    present = set(records.columns)
-    types = {"incorporation_date": "date", "birth_date": "date"}
-    return records.select(
-        *[records[c] if c in present else ibis.null(types.get(c, "string")).name(c) for c in RECORD_COLUMNS]
-    )
 
 
 def _members(labels: ir.Table, records: ir.Table, names: ir.Table) -> ir.Table:

@@ -101,7 +101,6 @@ def prepare(ws: Workspace, records: ir.Table, names: ir.Table) -> tuple[ir.Table
     ``name_id`` (one per record and name), ``tokens`` (array of words), ``concat``, ``legal_form``,
     ``patronymic``, ``initials``.
     """
-    records = _with_all_columns(records)
     records = ws.materialize(_clean_identifiers(ws, records))
     kinds = records.select("member_id", "kind")
     named = names.join(kinds, "member_id")
@@ -113,7 +112,8 @@ def prepare(ws: Workspace, records: ir.Table, names: ir.Table) -> tuple[ir.Table
     return records, ws.materialize(numbered)
 
 
-def _with_all_columns(records: ir.Table) -> ir.Table:
+def all_columns(records: ir.Table) -> ir.Table:
+    """Records with every column of RECORD_COLUMNS (null where a source has none), in that order."""
     present = set(records.columns)
     types = {"incorporation_date": "date", "birth_date": "date"}
     return records.select(

@@ -98,13 +98,65 @@ def link(
     candidates = candidate_pairs(ws, names, records, p)
     scored = ws.materialize(member_pair_scores(candidates, names, records, weights, p))
     ws.drop_temp(candidates)
+    members, rounds = anchored_components(ws, records, names, scored.filter(scored.match))
+    return Linked(scored, members, rounds)
+
+
+def anchored_components(
+    ws: Workspace, records: ir.Table, names: ir.Table, matches: ir.Table
+) -> tuple[ir.Table, int]:
+    """Entities from matching pairs, without letting a record that says little bridge two that contradict.
+
+    Plain connected components would let "Petrov A." join "Petrov Aleksei Viktorovich" and "Petrov Aleksei
+    Sergeevich" into one person, or a firm's name without an INN join two firms with different INNs.
+    So records that carry a decisive attribute (a checked identifier, a birth date, a patronymic) are
+    *anchors*: anchors join anchors, records without one join each other, and each group of the latter
+    then attaches to the single anchor group it matches best (ties to the smaller id).
+    """
     # An entity is named after a registry or list record rather than a declared party when it has one.
     declared = records.member_id.startswith("declarations:")
-    nodes = records.select(
-        "member_id", label=ibis.ifelse(declared, "~" + records.member_id, records.member_id)
+    with_patronymic = names.filter(names.patronymic.notnull()).select("member_id").distinct()
+    decisive = ibis.or_(*[records[s].notnull() for s in ("inn", "ogrn", "bin", "kg_inn", "lei")])
+    decisive = decisive | records.birth_date.notnull()
+    nodes = records.left_join(with_patronymic.mutate(has_patronymic=True), "member_id").select(
+        member_id=records.member_id,
+        label=ibis.ifelse(declared, "~" + records.member_id, records.member_id),
+        anchor=decisive | ibis._.has_patronymic.fill_null(False),
     )
-    members, rounds = components(ws, nodes, scored.filter(scored.match))
-    return Linked(scored, members, rounds)
+    nodes = ws.materialize(nodes)
+    flags = nodes.select("member_id", "anchor")
+    edges = matches.select("member_a", "member_b", "score")
+    edges = edges.join(flags.rename(anchor_a="anchor", member_a="member_id"), "member_a")
+    edges = ws.materialize(edges.join(flags.rename(anchor_b="anchor", member_b="member_id"), "member_b"))
+    anchors, rounds_a = components(
+        ws, nodes.filter(nodes.anchor), edges.filter(edges.anchor_a & edges.anchor_b)
+    )
+    floats, rounds_f = components(
+        ws, nodes.filter(~nodes.anchor), edges.filter(~edges.anchor_a & ~edges.anchor_b)
+    )
+    mixed = edges.filter(edges.anchor_a != edges.anchor_b)
+    mixed = mixed.select(
+        float_id=ibis.ifelse(mixed.anchor_a, mixed.member_b, mixed.member_a),
+        anchor_id=ibis.ifelse(mixed.anchor_a, mixed.member_a, mixed.member_b),
+        score=mixed.score,
+    )
+    offers = mixed.join(floats.rename(float_group="entity_id", float_id="member_id"), "float_id").join(
+        anchors.rename(anchor_group="entity_id", anchor_id="member_id"), "anchor_id"
+    )
+    ranked = offers.mutate(
+        rank=ibis.row_number().over(
+            group_by=offers.float_group, order_by=[ibis.desc(offers.score), offers.anchor_group]
+        )
+    )
+    attach = ranked.filter(ranked["rank"] == 0).select("float_group", "anchor_group")
+    placed = floats.left_join(attach, floats.entity_id == attach.float_group)
+    placed = placed.select(
+        member_id=placed.member_id, entity_id=placed.anchor_group.coalesce(placed.entity_id)
+    )
+    result = ws.materialize(ibis.union(anchors, placed))
+    for table in (nodes, edges, anchors, floats):
+        ws.drop_temp(table)
+    return result, rounds_a + rounds_f
 
 
 def components(ws: Workspace, nodes: ir.Table, edges: ir.Table) -> tuple[ir.Table, int]:

@@ -1,4 +1,4 @@
-"""A labelled set of party records: firms and people as registries, declarations, lists and licences write them.
+"""Labelled party records: firms and people as registries, declarations, lists and licences write them.
 
 For measuring entity resolution. Each record mentions one real firm or person, named by ``truth_id``; the
 first record of an entity is its registry form (native name, identifier shown), the others are spellings by
@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import count
 from pathlib import Path
 from typing import Final
 
@@ -54,7 +55,11 @@ COLUMNS: Final = (
     "lang_set", "decoy_family", "decoy_group",
 )  # fmt: skip
 _IDS: Final = ("inn", "ogrn", "bin", "kg_inn", "lei", "vat", "registration_number")
-_SOMETIMES: Final = ("ogrn", "lei")  # shown with the main identifier, in half the later records
+_SOMETIMES: Final = ("ogrn", "lei")
+SOMETIMES_SHOWN: Final = 0.5
+"""Share of later records showing the OGRN or LEI beside the main identifier (the registry record: all)."""
+LEI_SHARE: Final = 0.2
+"""Share of non-CIS firms with an LEI."""
 _DATES: Final = ("incorporation_date", "birth_date")
 SCHEMA: Final = pa.schema([(c, pa.date32() if c in _DATES else pa.string()) for c in COLUMNS])
 
@@ -76,23 +81,24 @@ DETAIL_SHOWN: Final = _later_share(0.30, DETAIL_FIRST)
 EMPHASIS_SHOWN: Final = 0.7
 """Share of records showing the field a decoy family turns on (the shared address, the birth date)."""
 
-DECOY_FAMILIES: Final = {
-    "firm_namesake": 3.0, "firm_near_miss": 2.0, "shared_address": 3.0, "generic_name": 2.0,
-    "person_patronymic": 0.6, "person_birth_date": 0.4,
-}  # fmt: skip
-FIRM_DECOYS: Final = 0.05
-PERSON_DECOYS: Final = 0.06
-"""Chance that drawing a firm (person) plants a decoy group instead; about 13% of entities are decoys."""
+FIRM_DECOYS: Final = {"firm_namesake": 3.0, "firm_near_miss": 2.0, "shared_address": 3.0, "generic_name": 2.0}
+"""Weights of the firm decoy families (CN and KR firms, whose cores cannot be recast, share addresses)."""
+PATRONYMIC_DECOYS: Final = 0.8
+"""Share of RU/KZ/KG/UZ person decoys differing by patronymic; the rest, and all others, by birth date."""
+DECOY_FAMILIES: Final = (*FIRM_DECOYS, "person_patronymic", "person_birth_date")
+DECOY_SHARE: Final = 0.13
+"""Share of entities in decoy groups: a group is planted whenever the share so far falls below it."""
 _EMPHASIS: Final = {"shared_address": "address", "person_birth_date": "date"}
 _PATRONYMIC_COUNTRIES: Final = ("RU", "KZ", "KG", "UZ")
-_ALPHABETIC: Final = {
-    "Cyrl": ("KZ", "RU", "KG"),
-    "Latn": ("UZ", "DE", "NL", "FR", "IT", "PL", "LT", "FI", "CZ", "AE", "TR", "HK", "US", "GB"),
-    "Armn": ("AM",),
-    "Geor": ("GE",),
-}
-"""Countries whose firms can share a core name: the same script, recast by transliteration (not CJK)."""
-_SCRIPT_OF_COUNTRY: Final = {c: s for s, countries in _ALPHABETIC.items() for c in countries}
+_NAMESAKE_REGIONS: Final = (
+    ("KZ", "RU", "KG"),
+    ("UZ", "TR", "AE", "HK"),
+    ("DE", "NL", "FR", "IT", "PL", "LT", "FI", "CZ", "US", "GB"),
+    ("AM",),
+    ("GE",),
+)
+"""Countries whose firms can bear one core name: one script, one region (CJK cores cannot be recast)."""
+_REGION: Final = {c: region for region in _NAMESAKE_REGIONS for c in region}
 _GENERIC: Final = {
     "RU": ("ru_word", ("Трейд", "Инвест", "Логистик", "Групп")),
     "KZ": ("kk", ("Трейд", "Инвест", "Логистика", "Групп")),
@@ -148,12 +154,9 @@ def _firm_ids(rng: random.Random, country: str, day: date) -> dict[str, str]:
         return {"inn": ids.ru_inn(rng), "ogrn": ids.ru_ogrn(rng, registered=max(day, date(2002, 7, 1)))}
     if country == "KG":
         return {"kg_inn": ids.kg_inn(rng, registered=day)}
-    found = {
-        "vat" if lang_set(country) == "eu" and country != "US" else "registration_number": ids.vat(
-            rng, country
-        )
-    }
-    if rng.random() < 0.2:
+    scheme = "vat" if lang_set(country) == "eu" and country != "US" else "registration_number"
+    found = {scheme: ids.vat(rng, country)}
+    if rng.random() < LEI_SHARE:
         found["lei"] = ids.lei(rng)
     return found
 
@@ -211,13 +214,13 @@ def _recore(name: names.CompanyName, core: str) -> names.CompanyName | None:
 
 
 def _namesakes(rng: random.Random, country: str) -> list[_Entity]:
-    """Firms with one core name: in another country of the same script, or another legal form class."""
+    """Firms with one core name: in another country of the region, or in another legal form class."""
     base = _template(rng, country, [])
     if base is None:
         return []
     found = [base]
     for _ in range(rng.randint(1, 2)):
-        other = rng.choice(_ALPHABETIC[_SCRIPT_OF_COUNTRY[country]]) if rng.random() < 0.6 else country
+        other = rng.choice(_REGION[country]) if rng.random() < 0.6 else country
         template = _template(rng, other, found)
         name = _recore(template, base.core) if template else None
         found += [name] if name else []
@@ -231,8 +234,9 @@ def _near_miss_core(rng: random.Random, core: str, taken: list[str]) -> str | No
     if not slots:
         return None
     i = rng.choice(slots)
+    pool = names._WORDS[_WORD_LIST[parts[i]]]
     for _ in range(5):
-        parts[i] = rng.choice(names._WORDS[_WORD_LIST[parts[i]]])[0]
+        parts[i] = rng.choice(pool)[0]
         if "".join(parts) not in taken:
             return "".join(parts)
     return None
@@ -242,12 +246,14 @@ def _near_misses(rng: random.Random, country: str) -> list[_Entity]:
     """Firms of one country and legal form whose names differ by one meaningful word."""
     for _ in range(10):
         base = _template(rng, country, [])
-        cores = [base.core] if base else []
-        for _ in range(rng.randint(1, 2) if base else 0):
-            core = _near_miss_core(rng, cores[0], cores)
+        if base is None:
+            continue
+        cores = [base.core]
+        for _ in range(rng.randint(1, 2)):
+            core = _near_miss_core(rng, base.core, cores)
             cores += [core] if core else []
-        found = [n for n in (_recore(base, c) for c in cores[1:]) if n] if base else []
-        if base and found:
+        found = [n for n in (_recore(base, c) for c in cores[1:]) if n]
+        if found:
             return [_firm(rng, country, n) for n in [base, *found]]
     return []
 
@@ -285,8 +291,10 @@ def _same_given(
 def _person_namesakes(rng: random.Random, country: str, family: str) -> list[_Entity]:
     """People named alike: another patronymic (RU, KZ, KG, UZ) or the same full name and another birth."""
     base = names.person_name(rng, country)
-    for _ in range(5 if family == "person_patronymic" else 0):
-        base = base if base.patronymic else names.person_name(rng, country)
+    for _ in range(5):  # a KG "... уулу" surname has no patronymic to differ by
+        if base.patronymic or family != "person_patronymic":
+            break
+        base = names.person_name(rng, country)
     found = [base]
     for _ in range(rng.randint(1, 2)):
         if family == "person_birth_date":
@@ -299,15 +307,11 @@ def _person_namesakes(rng: random.Random, country: str, family: str) -> list[_En
 def _decoys(rng: random.Random, person: bool, country: str) -> tuple[str, list[_Entity]]:
     """A decoy group of ``country``: its family and members (none when it could not be made)."""
     if person:
-        family = (
-            "person_patronymic"
-            if country in _PATRONYMIC_COUNTRIES and rng.random() < 0.8
-            else "person_birth_date"
-        )
+        patronymic = country in _PATRONYMIC_COUNTRIES and rng.random() < PATRONYMIC_DECOYS
+        family = "person_patronymic" if patronymic else "person_birth_date"
         return family, _person_namesakes(rng, country, family)
-    families = [f for f in DECOY_FAMILIES if not f.startswith("person")]
-    family = rng.choices(families, weights=[DECOY_FAMILIES[f] for f in families])[0]
-    if country not in _SCRIPT_OF_COUNTRY or family == "shared_address":  # CJK cores: no namesakes
+    family = rng.choices(list(FIRM_DECOYS), weights=list(FIRM_DECOYS.values()))[0]
+    if country not in _REGION or family == "shared_address":  # CJK cores: no namesakes
         return "shared_address", _shared_address(rng, country)
     plant = {"firm_namesake": _namesakes, "firm_near_miss": _near_misses, "generic_name": _generic_names}
     return family, plant[family](rng, country)
@@ -316,52 +320,51 @@ def _decoys(rng: random.Random, person: bool, country: str) -> tuple[str, list[_
 def _groups(rng: random.Random, person_share: float) -> Iterator[list[_Entity]]:
     """Endless entities, one at a time or as a decoy group."""
     countries, weights = list(COUNTRY_MIX), list(COUNTRY_MIX.values())
-    for number in range(1, 1 << 62):
+    planted = drawn = 0
+    for number in count(1):
         person = rng.random() < person_share
         country = rng.choices(countries, weights=weights)[0]
-        if rng.random() < (PERSON_DECOYS if person else FIRM_DECOYS):
+        if planted < DECOY_SHARE * drawn:
             family, members = _decoys(rng, person, country)
             if len(members) > 1:
+                planted, drawn = planted + len(members), drawn + len(members)
                 yield [replace(m, family=family, group=f"d{number:07d}") for m in members]
                 continue
+        drawn += 1
         yield [_person(rng, country) if person else _firm(rng, country)]
 
 
 # --- records ---------------------------------------------------------------------------------------------
 
 
+def _spelling(rng: random.Random, name: names.CompanyName | names.PersonName, variance: float) -> str:
+    """How a declaration, list or licence writes the name."""
+    if isinstance(name, names.PersonName):
+        return names.person_spelling(rng, name, variance=variance)
+    return names.company_spelling(rng, name, variance=variance)
+
+
 def _emit(
-    rng: random.Random, e: _Entity, count: int, variance: float, truth: str, cols: dict[str, list[object]]
+    rng: random.Random, e: _Entity, records: int, variance: float, truth: str, cols: dict[str, list[object]]
 ) -> None:
-    """Append ``count`` records of ``e`` to the columns: its registry form first, then other sources' spellings."""
+    """Append ``records`` records of ``e`` to the columns: the registry form, then other sources' spellings."""
     person = isinstance(e.name, names.PersonName)
     emphasis = _EMPHASIS.get(e.family)
     sources, weights = list(SOURCES), list(SOURCES.values())
-    for k in range(count):
+    for k in range(records):
         first = k == 0
-        if first:
-            name, source = e.name.native, "registry"
-        elif isinstance(e.name, names.PersonName):
-            name, source = (
-                names.person_spelling(rng, e.name, variance=variance),
-                rng.choices(sources, weights)[0],
-            )
-        else:
-            name, source = (
-                names.company_spelling(rng, e.name, variance=variance),
-                rng.choices(sources, weights)[0],
-            )
+        name = e.name.native if first else _spelling(rng, e.name, variance)
+        source = "registry" if first else rng.choices(sources, weights)[0]
         show_id = first or rng.random() < ID_SHOWN
         for key in _IDS:
             value = e.ident.get(key) if show_id else None
-            cols[key].append(
-                None if value and not first and key in _SOMETIMES and rng.random() < 0.5 else value
-            )
-        chance = {
-            f: EMPHASIS_SHOWN if f == emphasis else DETAIL_FIRST if first else DETAIL_SHOWN
+            hide = value and not first and key in _SOMETIMES and rng.random() >= SOMETIMES_SHOWN
+            cols[key].append(None if hide else value)
+        detail = DETAIL_FIRST if first else DETAIL_SHOWN
+        shown = {
+            f: rng.random() < (EMPHASIS_SHOWN if f == emphasis else detail)
             for f in ("address", "phone", "date")
         }
-        shown = {f: rng.random() < p for f, p in chance.items()}
         cols["address"].append(e.address if shown["address"] else None)
         cols["phone"].append(e.phone if shown["phone"] else None)
         cols["incorporation_date"].append(e.day if shown["date"] and not person else None)
@@ -390,9 +393,9 @@ def labelled_parties(
             continue
         for entity in group:
             truth += 1
-            count = min(rng.choices(counts, weights=list(RECORDS_PER_ENTITY.values()))[0], left)
-            _emit(rng, entity, count, variance, f"t{truth:0{width}d}", cols)
-            left -= count
+            n = min(rng.choices(counts, weights=list(RECORDS_PER_ENTITY.values()))[0], left)
+            _emit(rng, entity, n, variance, f"t{truth:0{width}d}", cols)
+            left -= n
     order = list(range(records))
     rng.shuffle(order)
     data = {c: [values[i] for i in order] for c, values in cols.items()}
