@@ -47,7 +47,10 @@ def test_scan_writes_manifest_and_quarantine_exactly_as_the_contract_says(tmp_pa
         assert item["rows_read"] == item["rows_accepted"] + item["rows_quarantined"]
     assert (by_name["good.csv"]["rows_accepted"], by_name["good.csv"]["error"]) == (1, None)
     assert "broken.csv" in by_name["broken.csv"]["error"] and "line 1" in by_name["broken.csv"]["error"]
-    assert {s["name"] for s in manifest["stages"]} == {"ingest"}
+    stages = {s["name"]: s for s in manifest["stages"]}
+    assert list(stages) == ["ingest", "resolve"]  # the stages built so far, in order
+    assert stages["resolve"]["rows"] == 2  # the exporter and importer of the good declaration
+    assert all(set(s) == {"name", "seconds", "rows"} for s in stages.values())
     with (out / "quarantine.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["source", "record", "reason", "raw"]

@@ -34,8 +34,8 @@ class Linked:
 
 
 def block_keys(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table:
-    """Blocking keys of names: rare words, prefixes of long words and the whole name key (``name_id``,
-    ``member_id``, ``kind``, ``key``)."""
+    """Blocking keys of names: rare words, prefixes of long words, the whole name key and the name written
+    as one word (``name_id``, ``member_id``, ``kind``, ``key``)."""
     words = names.select("name_id", "member_id", "kind", word=names.tokens.unnest())
     long_words = words.filter(words.word.length() > p.prefix_length)
     keys = ibis.union(
@@ -44,6 +44,8 @@ def block_keys(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table
             "name_id", "member_id", "kind", key="p:" + long_words.word.substr(0, p.prefix_length)
         ),
         names.select("name_id", "member_id", "kind", key="n:" + names.name_key),
+        # written together or apart: "Sun Yong" / 孙勇 -> sunyong
+        names.select("name_id", "member_id", "kind", key="c:" + names.concat),
         distinct=True,
     )
     sizes = keys.group_by("key").aggregate(size=keys.member_id.nunique())
@@ -109,19 +111,21 @@ def anchored_components(
 
     Plain connected components would let "Petrov A." join "Petrov Aleksei Viktorovich" and "Petrov Aleksei
     Sergeevich" into one person, or a firm's name without an INN join two firms with different INNs.
-    So records that carry a decisive attribute (a checked identifier, a birth date, a patronymic) are
+    So records that carry a decisive attribute (a firm's checked identifier, a person's patronymic) are
     *anchors*: anchors join anchors, records without one join each other, and each group of the latter
     then attaches to the single anchor group it matches best (ties to the smaller id).
     """
     # An entity is named after a registry or list record rather than a declared party when it has one.
     declared = records.member_id.startswith("declarations:")
     with_patronymic = names.filter(names.patronymic.notnull()).select("member_id").distinct()
-    decisive = ibis.or_(*[records[s].notnull() for s in ("inn", "ogrn", "bin", "kg_inn", "lei")])
-    decisive = decisive | records.birth_date.notnull()
-    nodes = records.left_join(with_patronymic.mutate(has_patronymic=True), "member_id").select(
-        member_id=records.member_id,
+    # A person is pinned by the patronymic (a birth date or personal number alone may sit on a record
+    # without one, which could then bridge two namesakes); a firm by a checked identifier.
+    firm_id = ibis.or_(*[records[s].notnull() for s in ("inn", "ogrn", "bin", "kg_inn", "lei")])
+    joined = records.left_join(with_patronymic.mutate(has_patronymic=True), "member_id")
+    nodes = joined.select(
+        member_id=joined.member_id,
         label=ibis.ifelse(declared, "~" + records.member_id, records.member_id),
-        anchor=decisive | ibis._.has_patronymic.fill_null(False),
+        anchor=ibis.ifelse(joined.kind == "person", joined.has_patronymic.fill_null(False), firm_id),
     )
     nodes = ws.materialize(nodes)
     flags = nodes.select("member_id", "anchor")

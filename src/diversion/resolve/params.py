@@ -20,11 +20,20 @@ class ResolveParams:
         default=0.8, metadata={"help": "Two words agree when 1 - edits/length is at least this."}
     )
     short_token: int = field(default=4, metadata={"help": "Words shorter than this must agree exactly."})
+    abbreviation_match: float = field(
+        default=0.85, metadata={"help": "How far a firm's word agrees with a longer word it begins (Elec.)."}
+    )
     country_penalty: float = field(
         default=0.25, metadata={"help": "Subtracted when both records name different countries."}
     )
     legal_form_penalty: float = field(
-        default=0.1, metadata={"help": "Subtracted when both name legal forms of different classes."}
+        default=0.25, metadata={"help": "Subtracted when both name legal forms of different classes."}
+    )
+    extra_word_penalty: float = field(
+        default=0.15,
+        metadata={
+            "help": "Subtracted from firms when each name has a word the other lacks (people: capped)."
+        },
     )
     date_penalty: float = field(
         default=0.1, metadata={"help": "Subtracted when both give different incorporation dates."}

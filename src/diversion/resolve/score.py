@@ -28,15 +28,24 @@ FEATURES = (
 """The columns of a scored pair that explain its score."""
 
 
-def word_similarity(a: ir.StringValue, b: ir.StringValue, p: ResolveParams) -> ir.FloatingValue:
-    """1 - edits / length of the longer word; exact agreement only for short words; Petrov != Petrova."""
+def word_similarity(
+    a: ir.StringValue, b: ir.StringValue, p: ResolveParams, abbreviations: ir.BooleanValue | bool = False
+) -> ir.FloatingValue:
+    """1 - edits / length of the longer word; exact agreement only for short words; Petrov != Petrova.
+
+    With ``abbreviations`` (firm names), a word of at least ``short_token`` letters that begins the other
+    agrees at ``abbreviation_match`` ("Elec." for Electronics, "Tech" for Technology).
+    """
     longest = ibis.greatest(a.length(), b.length()).cast("float64")
     edit = 1 - a.levenshtein(b).cast("float64") / longest
     gendered = ((a + "a") == b) | ((b + "a") == a)
-    short = ibis.least(a.length(), b.length()) < p.short_token
+    shortest = ibis.least(a.length(), b.length())
+    allowed = ibis.literal(abbreviations) if isinstance(abbreviations, bool) else abbreviations
+    abbreviated = allowed & (shortest >= p.short_token) & (a.startswith(b) | b.startswith(a))
     return ibis.cases(
         (a == b, 1.0),
-        (gendered | short, 0.0),
+        (gendered | (shortest < p.short_token), 0.0),
+        (abbreviated, ibis.greatest(edit, p.abbreviation_match)),
         else_=edit,
     )
 
@@ -49,6 +58,7 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
     soft = (both.matched_a + both.matched_b) / (both.total_a + both.total_b).nullif(0)
     a = names.select(
         name_a="name_id",
+        kind_a="kind",
         concat_a="concat",
         count_a=names.tokens.length(),
         legal_form_a="legal_form",
@@ -57,6 +67,7 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
     )
     b = a.rename(
         name_b="name_a",
+        kind_b="kind_a",
         concat_b="concat_a",
         count_b="count_a",
         legal_form_b="legal_form_a",
@@ -68,11 +79,21 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
         scored.concat_a.length(), scored.concat_b.length(), 1
     ).cast("float64")
     # Written together or apart ("AspanArba" / "Aspan Arba"): only then does the whole string decide.
-    name = ibis.ifelse(scored.count_a != scored.count_b, ibis.greatest(scored.soft, concat_sim), scored.soft)
+    joined_apart = (scored.count_a != scored.count_b) & (concat_sim > scored.soft)
     legal_conflict = (
         scored.legal_form_a.notnull()
         & scored.legal_form_b.notnull()
         & (scored.legal_form_a != scored.legal_form_b)
+    )
+    # Each name has a word the other lacks: for people a different given name or surname, for firms
+    # usually a different firm ("Aspan Arba" / "Aspan Trade").
+    both_unmatched = (scored.unmatched_a > 0) & (scored.unmatched_b > 0)
+    is_person = scored.kind_a == "person"
+    name = ibis.cases(
+        (joined_apart, concat_sim),
+        (both_unmatched & is_person, ibis.least(scored.soft, p.conflict_cap)),
+        (both_unmatched, scored.soft - p.extra_word_penalty),
+        else_=scored.soft,
     )
     return scored.select(
         "name_a",
@@ -88,7 +109,7 @@ def _side(
     pairs: ir.Table, names: ir.Table, weights: ir.Table, this: str, other: str, p: ResolveParams
 ) -> ir.Table:
     """For each word of one side's name: its best agreement with the other side's words, and its weight."""
-    mine = names.select(**{f"name_{this}": names.name_id, "word": names.tokens.unnest()})
+    mine = names.select(**{f"name_{this}": names.name_id, "word": names.tokens.unnest(), "kind": names.kind})
     mine = mine.join(weights.select(word="token", weight="weight"), "word")
     theirs = names.select(
         **{f"name_{other}": names.name_id, "their_word": names.tokens.unnest(), "their_initials": "initials"}
@@ -96,7 +117,7 @@ def _side(
     keyed = pairs.select("name_a", "name_b").distinct()
     words = keyed.join(mine, f"name_{this}")
     crossed = words.left_join(theirs, f"name_{other}")
-    sim = word_similarity(crossed.word, crossed.their_word, p).fill_null(0.0)
+    sim = word_similarity(crossed.word, crossed.their_word, p, crossed.kind != "person").fill_null(0.0)
     agreed = ibis.ifelse(sim >= p.token_match, sim, 0.0)
     by_initial = crossed.their_initials.contains(crossed.word.substr(0, 1)).fill_null(False)
     crossed = crossed.mutate(agreed=ibis.ifelse((agreed == 0) & by_initial, 0.9, agreed))
@@ -107,6 +128,7 @@ def _side(
         **{
             f"matched_{this}": (best.best * best.weight).sum(),
             f"total_{this}": best.weight.sum(),
+            f"unmatched_{this}": (best.best == 0).cast("int64").sum(),
         }
     )
 

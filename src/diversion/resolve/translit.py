@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
 from typing import Final
 
+import yaml
 from rigour.text import ascii_text
 
 _CYRILLIC: Final = {
@@ -85,10 +87,31 @@ def romanize(text: str) -> str:
 def _romanize(text: str) -> str:
     lowered = unicodedata.normalize("NFKC", text).casefold()
     if _ICU_SCRIPTS.search(lowered):
-        lowered = ascii_text(lowered).lower()
+        lowered = _romanize_cjk(lowered)
     folded = lowered.translate(_TABLE)
     folded = _MARKS.sub("", unicodedata.normalize("NFKD", folded))
     return _APOSTROPHES.sub("", folded)
+
+
+_HAN: Final = re.compile(r"[\u3400-\u9fff]+")
+
+
+@cache
+def _cjk_terms() -> tuple[re.Pattern[str], dict[str, str]]:
+    raw = yaml.safe_load(files("diversion").joinpath("data/cjk_terms.yml").read_text(encoding="utf-8"))
+    terms = {str(k): str(v) for group in raw.values() for k, v in group.items()}
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+    return pattern, terms
+
+
+def _romanize_cjk(text: str) -> str:
+    """Chinese and Korean names as their firms write them in Latin letters (see data/cjk_terms.yml):
+    trade words and legal forms translated, the characters between them romanised and written together;
+    Armenian and Georgian through ICU as they are."""
+    pattern, terms = _cjk_terms()
+    marked = pattern.sub(lambda m: f" {terms[m.group(0)]} ", text)
+    joined = _HAN.sub(lambda m: " " + ascii_text(m.group(0)).replace(" ", "") + " ", marked)
+    return ascii_text(joined).lower()
 
 
 @lru_cache(maxsize=1 << 18)
