@@ -14,16 +14,16 @@ def test_company_spellings_share_a_key() -> None:
 
 def test_person_parts() -> None:
     full = name_parts("Петров Алексей Викторович", "person")
-    assert full.tokens == ("petrov", "alexei") and full.patronymic == "viktorovich" and full.initials == ""
+    assert full.tokens == ("petrov", "alexei") and full.patronymic == "viktor" and full.initials == ""
     short = name_parts("Petrov A. V.", "person")
     assert short.tokens == ("petrov",) and short.initials == "av" and short.patronymic is None
 
 
 def test_kazakh_patronymic_as_a_word() -> None:
     parts = name_parts("Нұрлан Серік ұлы Әбенов", "person")
-    assert parts.patronymic == "serikuli" and set(parts.tokens) == {"nurlan", "abenov"}
+    assert parts.patronymic == "serik" and set(parts.tokens) == {"nurlan", "abenov"}
 
 
 def test_sole_trader_is_read_as_a_person() -> None:
     parts = name_parts("ИП Лукьянов Денис Вадимович", "company")
-    assert parts.legal_form == "sole_trader" and parts.patronymic == "vadimovich"
+    assert parts.legal_form == "sole_trader" and parts.patronymic == "vadim"

@@ -21,8 +21,22 @@ _WORD: Final = re.compile(r"[a-z0-9]+")
 
 
 def words(text: str) -> list[str]:
-    """The skeleton words of a name in any script (punctuation and quotes dropped)."""
-    return [skeleton(word) for word in _WORD.findall(romanize(text))]
+    """The skeleton words of a name in any script (punctuation and quotes dropped), English business words
+    borrowed by other scripts written as in English (``data/loanwords.yml``)."""
+    loans = _loanwords()
+    return [loans.get(word, word) for word in (skeleton(w) for w in _WORD.findall(romanize(text)))]
+
+
+@cache
+def _loanwords() -> dict[str, str]:
+    raw = yaml.safe_load(files("diversion").joinpath("data/loanwords.yml").read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for english, spellings in raw.items():
+        target = "".join(skeleton(w) for w in _WORD.findall(romanize(str(english))))
+        for spelling in [english, *spellings]:
+            for word in _WORD.findall(romanize(str(spelling))):
+                found.setdefault(skeleton(word), target)
+    return found
 
 
 @dataclass(frozen=True)
@@ -60,19 +74,18 @@ def split_legal_form(tokens: list[str]) -> tuple[list[str], LegalForm | None]:
     table, longest = _table()
     found: LegalForm | None = None
     rest = list(tokens)
-    changed = True
-    while changed and rest:
-        changed = False
-        for size in range(min(longest, len(rest) - 1), 0, -1):
-            head, tail = tuple(rest[:size]), tuple(rest[-size:])
-            if head in table:
-                found = found or table[head]
-                rest = rest[size:]
-                changed = True
-                break
-            if tail in table:
-                found = found or table[tail]
-                rest = rest[:-size]
-                changed = True
-                break
+    # Forms are stripped from each end while they are of the first form's class ("LLC (OOO)"); a form of
+    # another class is more likely a word of the name (Ак-Суу, not АҚ).
+    for at_start in (True, False):
+        stripped = True
+        while stripped and len(rest) > 1:
+            stripped = False
+            for size in range(min(longest, len(rest) - 1), 0, -1):
+                edge = tuple(rest[:size]) if at_start else tuple(rest[-size:])
+                form = table.get(edge)
+                if form is not None and (found is None or form.form_class == found.form_class):
+                    found = found or form
+                    rest = rest[size:] if at_start else rest[:-size]
+                    stripped = True
+                    break
     return (rest, found) if rest else (list(tokens), found)

@@ -104,6 +104,11 @@ def link(
     return Linked(scored, members, rounds)
 
 
+TIERS = 3
+"""How much a record pins its entity down: 1 a firm's checked identifier or a person's patronymic, 2 a
+firm's written legal form, 3 nothing of the kind."""
+
+
 def anchored_components(
     ws: Workspace, records: ir.Table, names: ir.Table, matches: ir.Table
 ) -> tuple[ir.Table, int]:
@@ -111,56 +116,80 @@ def anchored_components(
 
     Plain connected components would let "Petrov A." join "Petrov Aleksei Viktorovich" and "Petrov Aleksei
     Sergeevich" into one person, or a firm's name without an INN join two firms with different INNs.
-    So records that carry a decisive attribute (a firm's checked identifier, a person's patronymic) are
-    *anchors*: anchors join anchors, records without one join each other, and each group of the latter
-    then attaches to the single anchor group it matches best (ties to the smaller id).
+    So records are ranked in tiers by what pins them down (:data:`TIERS`): records of the first tier join
+    each other; then, tier by tier, the records of a tier join each other and each of their groups
+    attaches to the single group already formed that it matches best (ties to the smaller id).
     """
-    # An entity is named after a registry or list record rather than a declared party when it has one.
+    nodes = ws.materialize(_tiered(records, names))
+    tiers = nodes.select("member_id", "tier")
+    edges = matches.select("member_a", "member_b", "score")
+    edges = edges.join(tiers.rename(tier_a="tier", member_a="member_id"), "member_a")
+    edges = ws.materialize(edges.join(tiers.rename(tier_b="tier", member_b="member_id"), "member_b"))
+    placed: ir.Table | None = None
+    rounds = 0
+    for tier in range(1, TIERS + 1):
+        inside = edges.filter((edges.tier_a == tier) & (edges.tier_b == tier))
+        groups, used = components(ws, nodes.filter(nodes.tier == tier), inside)
+        rounds += used
+        if placed is not None:
+            groups = _attach(ws, groups, placed, edges, tier)
+            placed = ws.materialize(ibis.union(placed, groups))
+        else:
+            placed = groups
+    assert placed is not None
+    for table in (nodes, edges):
+        ws.drop_temp(table)
+    return placed, rounds
+
+
+def _tiered(records: ir.Table, names: ir.Table) -> ir.Table:
+    # A person is pinned by the patronymic (a birth date or personal number alone may sit on a record
+    # without one, which could then bridge two namesakes); a firm by a checked identifier, less so by a
+    # written legal form (ООО «X» and АО «X» are two firms; a bare "X" may be either).
     declared = records.member_id.startswith("declarations:")
     with_patronymic = names.filter(names.patronymic.notnull()).select("member_id").distinct()
-    # A person is pinned by the patronymic (a birth date or personal number alone may sit on a record
-    # without one, which could then bridge two namesakes); a firm by a checked identifier.
-    firm_id = ibis.or_(*[records[s].notnull() for s in ("inn", "ogrn", "bin", "kg_inn", "lei")])
-    joined = records.left_join(with_patronymic.mutate(has_patronymic=True), "member_id")
-    nodes = joined.select(
-        member_id=joined.member_id,
-        label=ibis.ifelse(declared, "~" + records.member_id, records.member_id),
-        anchor=ibis.ifelse(joined.kind == "person", joined.has_patronymic.fill_null(False), firm_id),
+    with_form = names.filter(names.legal_form.notnull()).select("member_id").distinct()
+    joined = records.mutate(label=ibis.ifelse(declared, "~" + records.member_id, records.member_id))
+    joined = joined.left_join(with_patronymic.mutate(has_patronymic=True), "member_id")
+    joined = joined.left_join(with_form.mutate(has_form=True), "member_id")
+    firm_id = ibis.or_(*[joined[s].notnull() for s in ("inn", "ogrn", "bin", "kg_inn", "lei")])
+    person = joined.kind == "person"
+    return joined.select(
+        "member_id",
+        "label",
+        tier=ibis.cases(
+            (person & joined.has_patronymic.fill_null(False), 1),
+            (person, TIERS),
+            (firm_id, 1),
+            (joined.has_form.fill_null(False), 2),
+            else_=TIERS,
+        ),
     )
-    nodes = ws.materialize(nodes)
-    flags = nodes.select("member_id", "anchor")
-    edges = matches.select("member_a", "member_b", "score")
-    edges = edges.join(flags.rename(anchor_a="anchor", member_a="member_id"), "member_a")
-    edges = ws.materialize(edges.join(flags.rename(anchor_b="anchor", member_b="member_id"), "member_b"))
-    anchors, rounds_a = components(
-        ws, nodes.filter(nodes.anchor), edges.filter(edges.anchor_a & edges.anchor_b)
+
+
+def _attach(ws: Workspace, groups: ir.Table, placed: ir.Table, edges: ir.Table, tier: int) -> ir.Table:
+    """Each group of this tier joins the placed group it matches best, or stays on its own."""
+    across = edges.filter((edges.tier_a == tier) != (edges.tier_b == tier))
+    across = across.filter((across.tier_a <= tier) & (across.tier_b <= tier))
+    mine = across.tier_a == tier
+    offers = across.select(
+        new_id=ibis.ifelse(mine, across.member_a, across.member_b),
+        old_id=ibis.ifelse(mine, across.member_b, across.member_a),
+        score=across.score,
     )
-    floats, rounds_f = components(
-        ws, nodes.filter(~nodes.anchor), edges.filter(~edges.anchor_a & ~edges.anchor_b)
-    )
-    mixed = edges.filter(edges.anchor_a != edges.anchor_b)
-    mixed = mixed.select(
-        float_id=ibis.ifelse(mixed.anchor_a, mixed.member_b, mixed.member_a),
-        anchor_id=ibis.ifelse(mixed.anchor_a, mixed.member_a, mixed.member_b),
-        score=mixed.score,
-    )
-    offers = mixed.join(floats.rename(float_group="entity_id", float_id="member_id"), "float_id").join(
-        anchors.rename(anchor_group="entity_id", anchor_id="member_id"), "anchor_id"
+    offers = offers.join(groups.rename(new_group="entity_id", new_id="member_id"), "new_id").join(
+        placed.rename(old_group="entity_id", old_id="member_id"), "old_id"
     )
     ranked = offers.mutate(
         rank=ibis.row_number().over(
-            group_by=offers.float_group, order_by=[ibis.desc(offers.score), offers.anchor_group]
+            group_by=offers.new_group, order_by=[ibis.desc(offers.score), offers.old_group]
         )
     )
-    attach = ranked.filter(ranked["rank"] == 0).select("float_group", "anchor_group")
-    placed = floats.left_join(attach, floats.entity_id == attach.float_group)
-    placed = placed.select(
-        member_id=placed.member_id, entity_id=placed.anchor_group.coalesce(placed.entity_id)
+    best = ranked.filter(ranked["rank"] == 0).select("new_group", "old_group")
+    joined = groups.left_join(best, groups.entity_id == best.new_group)
+    return ws.materialize(
+        joined.select(member_id=joined.member_id, entity_id=joined.old_group.coalesce(joined.entity_id))
     )
-    result = ws.materialize(ibis.union(anchors, placed))
-    for table in (nodes, edges, anchors, floats):
-        ws.drop_temp(table)
-    return result, rounds_a + rounds_f
 
 
 def components(ws: Workspace, nodes: ir.Table, edges: ir.Table) -> tuple[ir.Table, int]:

@@ -29,7 +29,7 @@ class NameParts:
 
     tokens: tuple[str, ...]  # distinctive words, skeleton form, in written order
     legal_form: str | None  # class of the legal form (llp, llc, jsc ...) when one is written
-    patronymic: str | None  # people: the patronymic, skeleton form
+    patronymic: str | None  # people: the father's name in the patronymic, skeleton form ("viktor")
     initials: str  # people: single letters written for given names ("a v" -> "av")
 
     @property
@@ -49,7 +49,7 @@ def name_parts(name: str, kind: str = "company") -> NameParts:
         >>> p.tokens, p.initials, p.patronymic
         (('petrov',), 'av', None)
         >>> name_parts("Петров Алексей Викторович", "person").patronymic
-        'viktorovich'
+        'viktor'
     """
     tokens, form = split_legal_form(words(name))
     if kind != "person" and (form is None or form.form_class != "sole_trader"):
@@ -66,4 +66,9 @@ def name_parts(name: str, kind: str = "company") -> NameParts:
             patronymic = token
             full = full[:index] + full[index + 1 :]
             break
-    return NameParts(tuple(full), form.form_class if form else None, patronymic, initials)
+    stem = _PATRONYMIC_SUFFIX.sub("", patronymic) if patronymic else None
+    return NameParts(tuple(full), form.form_class if form else None, stem or patronymic, initials)
+
+
+_PATRONYMIC_SUFFIX: Final = re.compile(r"(?:ovich|evich|ich|ovna|evna|ichna|inichna|uli|ulu|kizi|ogli|ugli)$")
+"""Cut from a patronymic to leave the father's name: Серікұлы and Серикович both give "serik"."""

@@ -89,9 +89,13 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
     # usually a different firm ("Aspan Arba" / "Aspan Trade").
     both_unmatched = (scored.unmatched_a > 0) & (scored.unmatched_b > 0)
     is_person = scored.kind_a == "person"
+    # A person's initials must account for the other name's given names: "N. Rodionova" is not Anna.
+    uncovered = ((scored.unmatched_a > 0) & (scored.initials_b != "")) | (
+        (scored.unmatched_b > 0) & (scored.initials_a != "")
+    )
     name = ibis.cases(
         (joined_apart, concat_sim),
-        (both_unmatched & is_person, ibis.least(scored.soft, p.conflict_cap)),
+        ((both_unmatched | uncovered) & is_person, ibis.least(scored.soft, p.conflict_cap)),
         (both_unmatched, scored.soft - p.extra_word_penalty),
         else_=scored.soft,
     )

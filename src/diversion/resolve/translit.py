@@ -54,6 +54,7 @@ _SKELETON_RULES: Final = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"shch|shh|sch", "sh"),
+        (r"(?<=[aeiou])j(?![aeiou])", "i"),  # й written j (Andrej, Sergej); not the j of zh
         (r"dzh|zh|dj", "j"),
         (r"kh", "h"),
         (r"ks", "x"),
@@ -65,6 +66,7 @@ _SKELETON_RULES: Final = tuple(
         (r"q", "k"),
         (r"gh", "g"),
         (r"w", "v"),
+        (r"(?<=[bcdfgklmnprstvz])yo", "e"),  # ё written yo (Solov'yov, Fyodor / Соловьёв, Фёдор)
         (r"y", "i"),
         (r"(?:\b|(?<=[aeiou]))ie", "e"),  # BGN's ye for е at the start and after a vowel
         (r"ij\b", "i"),  # -ий written -ij
