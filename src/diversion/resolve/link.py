@@ -122,7 +122,7 @@ def anchored_components(
     """
     nodes = ws.materialize(_tiered(records, names))
     tiers = nodes.select("member_id", "tier")
-    edges = matches.select("member_a", "member_b", "score")
+    edges = matches.select("member_a", "member_b", "score", shared=matches.shared_id.notnull())
     edges = edges.join(tiers.rename(tier_a="tier", member_a="member_id"), "member_a")
     edges = ws.materialize(edges.join(tiers.rename(tier_b="tier", member_b="member_id"), "member_b"))
     placed: ir.Table | None = None
@@ -176,13 +176,16 @@ def _attach(ws: Workspace, groups: ir.Table, placed: ir.Table, edges: ir.Table, 
         new_id=ibis.ifelse(mine, across.member_a, across.member_b),
         old_id=ibis.ifelse(mine, across.member_b, across.member_a),
         score=across.score,
+        shared=across.shared,
     )
     offers = offers.join(groups.rename(new_group="entity_id", new_id="member_id"), "new_id").join(
         placed.rename(old_group="entity_id", old_id="member_id"), "old_id"
     )
     ranked = offers.mutate(
         rank=ibis.row_number().over(
-            group_by=offers.new_group, order_by=[ibis.desc(offers.score), offers.old_group]
+            # a shared identifier first: a personal number outweighs an equally good name
+            group_by=offers.new_group,
+            order_by=[ibis.desc(offers.shared), ibis.desc(offers.score), offers.old_group],
         )
     )
     best = ranked.filter(ranked["rank"] == 0).select("new_group", "old_group")

@@ -19,6 +19,9 @@ from diversion.resolve.legal_forms import split_legal_form, words
 PATRONYMIC: Final = re.compile(r"(?:ovich|evich|ich|ovna|evna|ichna|inichna|uli|ulu|kizi|ogli|ugli)$")
 """Endings of patronymics in skeleton form: Russian -ovich/-ovna, Kazakh -uly/-kyzy, Uzbek -o'g'li/-qizi."""
 
+_INITIAL: Final = re.compile(r"(?<![^\W\d_])[^\W\d_](?![^\W\d_])")
+"""A letter standing alone (an initial, with or without its dot)."""
+
 _PATRONYMIC_WORDS: Final = frozenset({"uli", "ulu", "kizi", "ogli", "ugli"})
 """Kazakh, Kyrgyz and Uzbek patronymics may be written as a separate word after the father's name."""
 
@@ -54,8 +57,17 @@ def name_parts(name: str, kind: str = "company") -> NameParts:
     tokens, form = split_legal_form(words(name))
     if kind != "person" and (form is None or form.form_class != "sole_trader"):
         return NameParts(tuple(tokens), form.form_class if form else None, None, "")
-    initials = "".join(t for t in tokens if len(t) == 1)
-    full = [t for t in tokens if len(t) > 1]
+    if kind == "person" and form is not None and form.form_class != "sole_trader":
+        tokens, form = words(name), None  # "Syzdykova A.S.": initials, not a joint-stock company
+    # Initials are single letters as written: "Ю." romanises to two letters, "iu", but is one initial.
+    full = list(tokens)
+    initials = ""
+    for letter in _INITIAL.findall(name):
+        romanized = words(letter)
+        if romanized and romanized[0] in full:
+            full.remove(romanized[0])
+            initials += romanized[0][0]
+    full = [t for t in full if len(t) > 1]
     patronymic = None
     for index, token in enumerate(full):
         if token in _PATRONYMIC_WORDS and index > 0:

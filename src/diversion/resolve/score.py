@@ -34,13 +34,22 @@ def word_similarity(
     """1 - edits / length of the longer word; exact agreement only for short words; Petrov != Petrova.
 
     With ``abbreviations`` (firm names), a word of at least ``short_token`` letters that begins the other
-    agrees at ``abbreviation_match`` ("Elec." for Electronics, "Tech" for Technology).
+    agrees at ``abbreviation_match`` ("Elec." for Electronics, "Tech" for Technology); without (people),
+    surnames that differ only in a feminine or masculine ending never agree.
     """
-    longest = ibis.greatest(a.length(), b.length()).cast("float64")
-    edit = 1 - a.levenshtein(b).cast("float64") / longest
-    gendered = ((a + "a") == b) | ((b + "a") == a)
-    shortest = ibis.least(a.length(), b.length())
     allowed = ibis.literal(abbreviations) if isinstance(abbreviations, bool) else abbreviations
+    longest = ibis.greatest(a.length(), b.length()).cast("float64")
+    distance = a.levenshtein(b)
+    # Two letters swapped ("Komlpekt") is one slip of the hand, not two edits.
+    distance = ibis.ifelse((distance == 2) & _transposed(a, b), 1, distance)
+    edit = 1 - distance.cast("float64") / longest
+    # Petrov/Petrova, Kowalski/Kowalska, Petrovskii/Petrovskaia: a man's and a woman's surname.
+    ending = r"(aia|ia|a|i)$"
+    gendered = ((a + "a") == b) | ((b + "a") == a)
+    gendered = gendered | (
+        ~allowed & (a != b) & (a.re_replace(ending, "") == b.re_replace(ending, "")) & (a.length() > 5)
+    )
+    shortest = ibis.least(a.length(), b.length())
     abbreviated = allowed & (shortest >= p.short_token) & (a.startswith(b) | b.startswith(a))
     return ibis.cases(
         (a == b, 1.0),
@@ -48,6 +57,20 @@ def word_similarity(
         (abbreviated, ibis.greatest(edit, p.abbreviation_match)),
         else_=edit,
     )
+
+
+MAX_SWAP_POSITION = 16
+"""Swapped neighbours are looked for in the first letters of a word only (the test is one expression per
+position, portable to every engine)."""
+
+
+def _transposed(a: ir.StringValue, b: ir.StringValue) -> ir.BooleanValue:
+    """Whether ``b`` is ``a`` with two neighbouring letters swapped."""
+    swaps = [
+        a.substr(0, i) + a.substr(i + 1, 1) + a.substr(i, 1) + a.substr(i + 2) == b
+        for i in range(MAX_SWAP_POSITION)
+    ]
+    return (a.length() == b.length()) & ibis.or_(*swaps)
 
 
 def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: ResolveParams) -> ir.Table:
@@ -123,7 +146,7 @@ def _side(
     crossed = words.left_join(theirs, f"name_{other}")
     sim = word_similarity(crossed.word, crossed.their_word, p, crossed.kind != "person").fill_null(0.0)
     agreed = ibis.ifelse(sim >= p.token_match, sim, 0.0)
-    by_initial = crossed.their_initials.contains(crossed.word.substr(0, 1)).fill_null(False)
+    by_initial = _initial_in(crossed.word.substr(0, 1), crossed.their_initials)
     crossed = crossed.mutate(agreed=ibis.ifelse((agreed == 0) & by_initial, 0.9, agreed))
     best = crossed.group_by(["name_a", "name_b", "word"]).aggregate(
         best=crossed.agreed.max(), weight=crossed.weight.max()
@@ -137,17 +160,26 @@ def _side(
     )
 
 
+_VOWELS = "[aeiou]"
+
+
+def _initial_in(letter: ir.StringValue, initials: ir.StringValue) -> ir.BooleanValue:
+    """Whether a word's first letter is among the initials; any vowel stands for any vowel, since Е, Э,
+    Ю, Я and И are written E, Ye, Yu, Iu, Ya, I by different standards."""
+    vowel = letter.re_search(_VOWELS)
+    return ibis.ifelse(vowel, initials.re_search(_VOWELS), initials.contains(letter)).fill_null(False)
+
+
 def _patronymic_conflict(t: ir.Table, p: ResolveParams) -> ir.BooleanValue:
     both = t.patronymic_a.notnull() & t.patronymic_b.notnull()
     differ = word_similarity(t.patronymic_a, t.patronymic_b, p) < p.token_match
 
     def initial_differs(patronymic: ir.StringValue, initials: ir.StringValue) -> ir.BooleanValue:
         # "Petrov A. V.": the second initial is the patronymic's
-        return (
-            patronymic.notnull()
-            & (initials.length() >= 2)
-            & (initials.substr(initials.length() - 1, 1) != patronymic.substr(0, 1))
-        )
+        last = initials.substr(initials.length() - 1, 1)
+        first = patronymic.substr(0, 1)
+        same = (last == first) | (last.re_search(_VOWELS) & first.re_search(_VOWELS))
+        return patronymic.notnull() & (initials.length() >= 2) & ~same
 
     return (
         (both & differ)

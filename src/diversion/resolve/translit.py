@@ -68,7 +68,7 @@ _SKELETON_RULES: Final = tuple(
         (r"w", "v"),
         (r"(?<=[bcdfgklmnprstvz])yo", "e"),  # ё written yo (Solov'yov, Fyodor / Соловьёв, Фёдор)
         (r"y", "i"),
-        (r"(?:\b|(?<=[aeiou]))ie", "e"),  # BGN's ye for е at the start and after a vowel
+        (r"(?:\b|(?<=[aeiou]))ie(?=[a-z])", "e"),  # BGN's ye for е at the start and after a vowel
         (r"ij\b", "i"),  # -ий written -ij
         (r"(.)\1+", r"\1"),
     )
