@@ -26,6 +26,11 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.main
 	$(BIN)/pip install -q -r requirements-test.txt
 	@touch $@
 
+# Benchmark contenders (nomenklatura's logic-v2, rapidfuzz), only for `make bench`.
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.test
+	$(BIN)/pip install -q -r requirements-bench.txt
+	@touch $@
+
 demo: $(VENV)/.main
 	@rm -rf $(DEMO_OUT) && mkdir -p $(DEMO_OUT)
 	$(BIN)/diversion scan data/samples data/demo/inputs --out $(DEMO_OUT) --db $(DEMO_OUT)/workspace.duckdb
@@ -39,7 +44,7 @@ demo-data: $(VENV)/.main
 test: $(VENV)/.test
 	$(BIN)/pytest -q
 
-bench: $(VENV)/.test
+bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks.run
 
 lint: $(VENV)/.test

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from benchmarks import flow_suite, ingest_declarations, simulate_world
+from benchmarks import flow_suite, ingest_declarations, resolve_compare, simulate_world
 
 
 def main() -> None:
     ingest_declarations.main()
     simulate_world.main()
     flow_suite.main()
+    resolve_compare.main()
 
 
 if __name__ == "__main__":

@@ -116,6 +116,10 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
     uncovered = ((scored.unmatched_a > 0) & (scored.initials_b != "")) | (
         (scored.unmatched_b > 0) & (scored.initials_a != "")
     )
+    # "Tolstoi V." and "Tolstoy O. I.": both give initials only, and the first ones differ.
+    first_a, first_b = scored.initials_a.substr(0, 1), scored.initials_b.substr(0, 1)
+    lenient = first_a.re_search(_VOWELS) & first_b.re_search(_VOWELS)
+    uncovered = uncovered | ((first_a != "") & (first_b != "") & (first_a != first_b) & ~lenient)
     name = ibis.cases(
         (joined_apart, concat_sim),
         ((both_unmatched | uncovered) & is_person, ibis.least(scored.soft, p.conflict_cap)),
@@ -160,12 +164,13 @@ def _side(
     )
 
 
-_VOWELS = "[aeiou]"
+_VOWELS = "[ei]"
+"""Initial letters that romanisation standards confuse: Е, Э, Ю, Я, И are written E, Ye, Yu, Iu, Ya, I
+(and the skeleton reads a Y as I)."""
 
 
 def _initial_in(letter: ir.StringValue, initials: ir.StringValue) -> ir.BooleanValue:
-    """Whether a word's first letter is among the initials; any vowel stands for any vowel, since Е, Э,
-    Ю, Я and И are written E, Ye, Yu, Iu, Ya, I by different standards."""
+    """Whether a word's first letter is among the initials (E and I standing for each other)."""
     vowel = letter.re_search(_VOWELS)
     return ibis.ifelse(vowel, initials.re_search(_VOWELS), initials.contains(letter)).fill_null(False)
 
