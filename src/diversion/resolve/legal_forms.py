@@ -22,21 +22,45 @@ _WORD: Final = re.compile(r"[a-z0-9]+")
 
 def words(text: str) -> list[str]:
     """The skeleton words of a name in any script (punctuation and quotes dropped), English business words
-    borrowed by other scripts written as in English (``data/loanwords.yml``)."""
-    loans = _loanwords()
-    return [loans.get(word, word) for word in (skeleton(w) for w in _WORD.findall(romanize(text)))]
+    borrowed by other scripts written as in English and common phrases as their abbreviation
+    (``data/loanwords.yml``)."""
+    loans, phrases = _loanwords()
+    found = [loans.get(word, word) for word in _skeleton_words(text)]
+    if len(found) < 2:
+        return found
+    result: list[str] = []
+    index = 0
+    while index < len(found):
+        for phrase, short in phrases:
+            if tuple(found[index : index + len(phrase)]) == phrase:
+                result.append(short)
+                index += len(phrase)
+                break
+        else:
+            result.append(found[index])
+            index += 1
+    return result
+
+
+def _skeleton_words(text: str) -> list[str]:
+    return [skeleton(w) for w in _WORD.findall(romanize(text))]
 
 
 @cache
-def _loanwords() -> dict[str, str]:
+def _loanwords() -> tuple[dict[str, str], list[tuple[tuple[str, ...], str]]]:
     raw = yaml.safe_load(files("diversion").joinpath("data/loanwords.yml").read_text(encoding="utf-8"))
+    phrases = [
+        (tuple(_skeleton_words(str(spelling))), str(short))
+        for short, spellings in raw.pop("phrases", {}).items()
+        for spelling in spellings
+    ]
     found: dict[str, str] = {}
     for english, spellings in raw.items():
-        target = "".join(skeleton(w) for w in _WORD.findall(romanize(str(english))))
+        target = "".join(_skeleton_words(str(english)))
         for spelling in [english, *spellings]:
-            for word in _WORD.findall(romanize(str(spelling))):
-                found.setdefault(skeleton(word), target)
-    return found
+            for word in _skeleton_words(str(spelling)):
+                found.setdefault(word, target)
+    return found, sorted(phrases, key=lambda p: -len(p[0]))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Final
 
 from diversion.resolve.legal_forms import split_legal_form, words
 
-PATRONYMIC: Final = re.compile(r"(?:ovich|evich|ich|ovna|evna|ichna|inichna|uli|ulu|kizi|ogli|ugli)$")
+PATRONYMIC: Final = re.compile(r"(?:ovich|evich|ich|ovna|evna|ovn|evn|ichna|inichna|uli|ulu|kizi|ogli|ugli)$")
 """Endings of patronymics in skeleton form: Russian -ovich/-ovna, Kazakh -uly/-kyzy, Uzbek -o'g'li/-qizi."""
 
 _INITIAL: Final = re.compile(r"(?<![^\W\d_])[^\W\d_](?![^\W\d_])")
@@ -55,7 +55,12 @@ def name_parts(name: str, kind: str = "company") -> NameParts:
         'viktor'
     """
     tokens, form = split_legal_form(words(name))
-    if kind != "person" and (form is None or form.form_class != "sole_trader"):
+    # A firm's name is read as a person's when it is a sole trader's, or has no legal form and carries a
+    # patronymic ("Кравченко Галина Юрьевна" in a declaration's importer field).
+    person_like = (form is not None and form.form_class == "sole_trader") or (
+        form is None and any(PATRONYMIC.search(t) and len(t) > 5 for t in tokens)
+    )
+    if kind != "person" and not person_like:
         return NameParts(tuple(tokens), form.form_class if form else None, None, "")
     if kind == "person" and form is not None and form.form_class != "sole_trader":
         tokens, form = words(name), None  # "Syzdykova A.S.": initials, not a joint-stock company
@@ -82,5 +87,7 @@ def name_parts(name: str, kind: str = "company") -> NameParts:
     return NameParts(tuple(full), form.form_class if form else None, stem or patronymic, initials)
 
 
-_PATRONYMIC_SUFFIX: Final = re.compile(r"(?:ovich|evich|ich|ovna|evna|ichna|inichna|uli|ulu|kizi|ogli|ugli)$")
+_PATRONYMIC_SUFFIX: Final = re.compile(
+    r"(?:ovich|evich|ich|ovna|evna|ovn|evn|ichna|inichna|uli|ulu|kizi|ogli|ugli)$"
+)
 """Cut from a patronymic to leave the father's name: Серікұлы and Серикович both give "serik"."""
