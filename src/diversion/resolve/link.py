@@ -105,8 +105,9 @@ def link(
 
 
 TIERS = 3
-"""How much a record pins its entity down: 1 a firm's checked identifier or a person's patronymic, 2 a
-firm's written legal form, 3 nothing of the kind."""
+"""How much a record pins its entity down: 1 a firm's checked identifier, a person's patronymic with a birth
+date or personal number; 2 a firm's written legal form, a person's patronymic alone; 3 nothing of the
+kind."""
 
 
 def anchored_components(
@@ -143,8 +144,9 @@ def anchored_components(
 
 
 def _tiered(records: ir.Table, names: ir.Table) -> ir.Table:
-    # A person is pinned by the patronymic (a birth date or personal number alone may sit on a record
-    # without one, which could then bridge two namesakes); a firm by a checked identifier, less so by a
+    # A person is pinned by the patronymic, more so with a birth date or personal number (namesakes with
+    # one patronymic differ by birth date); a birth date alone may sit on a record without a patronymic,
+    # which could then bridge two namesakes. A firm is pinned by a checked identifier, less so by a
     # written legal form (ООО «X» and АО «X» are two firms; a bare "X" may be either).
     declared = records.member_id.startswith("declarations:")
     with_patronymic = names.filter(names.patronymic.notnull()).select("member_id").distinct()
@@ -158,7 +160,8 @@ def _tiered(records: ir.Table, names: ir.Table) -> ir.Table:
         "member_id",
         "label",
         tier=ibis.cases(
-            (person & joined.has_patronymic.fill_null(False), 1),
+            (person & joined.has_patronymic.fill_null(False) & (firm_id | joined.birth_date.notnull()), 1),
+            (person & joined.has_patronymic.fill_null(False), 2),
             (person, TIERS),
             (firm_id, 1),
             (joined.has_form.fill_null(False), 2),
