@@ -151,6 +151,7 @@ _PARSED_SCHEMA: Final = pa.schema(
         ("tokens", pa.list_(pa.string())),
         ("concat", pa.string()),
         ("name_key", pa.string()),
+        ("prefix_key", pa.string()),
         ("legal_form", pa.string()),
         ("patronymic", pa.string()),
         ("initials", pa.string()),
@@ -169,6 +170,8 @@ def _parse_names(distinct: pa.Table) -> pa.Table:
             "tokens": [list(p.tokens) for p in parts],
             "concat": ["".join(p.tokens) for p in parts],
             "name_key": [p.key for p in parts],
+            # the first letters of every word, sorted: common words together still make a small block
+            "prefix_key": ["|".join(sorted(t[:3] for t in p.tokens)) for p in parts],
             "legal_form": [p.legal_form for p in parts],
             "patronymic": [p.patronymic for p in parts],
             "initials": [p.initials for p in parts],

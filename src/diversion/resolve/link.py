@@ -38,6 +38,7 @@ def block_keys(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table
     as one word (``name_id``, ``member_id``, ``kind``, ``key``)."""
     words = names.select("name_id", "member_id", "kind", word=names.tokens.unnest())
     long_words = words.filter(words.word.length() > p.prefix_length)
+    multi = names.filter(names.tokens.length() > 1)
     keys = ibis.union(
         words.select("name_id", "member_id", "kind", key="w:" + words.word),
         long_words.select(
@@ -46,6 +47,7 @@ def block_keys(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table
         names.select("name_id", "member_id", "kind", key="n:" + names.name_key),
         # written together or apart: "Sun Yong" / 孙勇 -> sunyong
         names.select("name_id", "member_id", "kind", key="c:" + names.concat),
+        multi.select("name_id", "member_id", "kind", key="q:" + multi.prefix_key),
         distinct=True,
     )
     sizes = keys.group_by("key").aggregate(size=keys.member_id.nunique())
