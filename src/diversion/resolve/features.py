@@ -99,7 +99,7 @@ def prepare(ws: Workspace, records: ir.Table, names: ir.Table) -> tuple[ir.Table
 
     Returns ``(records, names)``, both materialised: records keyed by ``member_id``; names with
     ``name_id`` (one per record and name), ``tokens`` (array of words), ``concat``, ``legal_form``,
-    ``patronymic``, ``initials``.
+    ``patronymic``, ``initials``, ``name_uses`` (records bearing the same normalised name).
     """
     records = ws.materialize(_clean_identifiers(ws, records))
     kinds = records.select("member_id", "kind")
@@ -109,7 +109,9 @@ def prepare(ws: Workspace, records: ir.Table, names: ir.Table) -> tuple[ir.Table
     staged = ws.stage_arrow(parsed)
     joined = named.join(staged, ["name", "kind"])
     numbered = joined.mutate(name_id=joined.member_id + "\u241f" + joined.name)
-    return records, ws.materialize(numbered)
+    # How many records bear each name: a common name ("Anna Petrosyan") says little about identity.
+    uses = numbered.group_by(["kind", "name_key"]).aggregate(name_uses=numbered.member_id.nunique())
+    return records, ws.materialize(numbered.join(uses, ["kind", "name_key"]))
 
 
 def all_columns(records: ir.Table) -> ir.Table:

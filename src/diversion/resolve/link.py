@@ -106,10 +106,10 @@ def link(
     return Linked(scored, members, rounds)
 
 
-TIERS = 3
+TIERS = 4
 """How much a record pins its entity down: 1 a firm's checked identifier, a person's patronymic with a birth
-date or personal number; 2 a firm's written legal form, a person's patronymic alone; 3 nothing of the
-kind."""
+date or personal number; 2 a firm's written legal form, a person's patronymic alone; 3 any other firm name,
+a person's given name written out; 4 a surname with initials or alone."""
 
 
 def anchored_components(
@@ -153,9 +153,12 @@ def _tiered(records: ir.Table, names: ir.Table) -> ir.Table:
     declared = records.member_id.startswith("declarations:")
     with_patronymic = names.filter(names.patronymic.notnull()).select("member_id").distinct()
     with_form = names.filter(names.legal_form.notnull()).select("member_id").distinct()
+    # a given name written out, not only a surname and initials
+    with_given = names.filter(names.tokens.length() >= 2).select("member_id").distinct()
     joined = records.mutate(label=ibis.ifelse(declared, "~" + records.member_id, records.member_id))
     joined = joined.left_join(with_patronymic.mutate(has_patronymic=True), "member_id")
     joined = joined.left_join(with_form.mutate(has_form=True), "member_id")
+    joined = joined.left_join(with_given.mutate(has_given=True), "member_id")
     firm_id = ibis.or_(*[joined[s].notnull() for s in ("inn", "ogrn", "bin", "kg_inn", "lei")])
     person = joined.kind == "person"
     return joined.select(
@@ -164,9 +167,11 @@ def _tiered(records: ir.Table, names: ir.Table) -> ir.Table:
         tier=ibis.cases(
             (person & joined.has_patronymic.fill_null(False) & (firm_id | joined.birth_date.notnull()), 1),
             (person & joined.has_patronymic.fill_null(False), 2),
+            (person & joined.has_given.fill_null(False), 3),
             (person, TIERS),
             (firm_id, 1),
             (joined.has_form.fill_null(False), 2),
+            (~person, 3),
             else_=TIERS,
         ),
     )

@@ -45,6 +45,13 @@ class ResolveParams:
         default=0.3,
         metadata={"help": "Highest score when identifiers, patronymics or birth dates contradict."},
     )
+    common_name_uses: int = field(
+        default=8, metadata={"help": "A person's name borne by more records than this is common."}
+    )
+    common_name_cap: float = field(
+        default=0.75,
+        metadata={"help": "Highest score of two people sharing only a common name (no id, no birth date)."},
+    )
     match_threshold: float = field(
         default=0.8, metadata={"help": "Pairs at or above this score are the same entity."}
     )

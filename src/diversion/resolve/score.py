@@ -82,6 +82,7 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
     a = names.select(
         name_a="name_id",
         kind_a="kind",
+        uses_a="name_uses",
         concat_a="concat",
         count_a=names.tokens.length(),
         legal_form_a="legal_form",
@@ -91,6 +92,7 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
     b = a.rename(
         name_b="name_a",
         kind_b="kind_a",
+        uses_b="uses_a",
         concat_b="concat_a",
         count_b="count_a",
         legal_form_b="legal_form_a",
@@ -132,6 +134,7 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
         "legal_form_a",
         "legal_form_b",
         name_score=name - ibis.ifelse(legal_conflict, p.legal_form_penalty, 0.0),
+        common_name=is_person & (ibis.least(scored.uses_a, scored.uses_b) > p.common_name_uses),
         patronymic_conflict=_patronymic_conflict(scored, p),
     )
 
@@ -244,9 +247,12 @@ def _combine(t: ir.Table, p: ResolveParams) -> ir.Table:
         + ibis.ifelse(same_phone, p.contact_bonus, 0.0)
     )
     contradicted = conflicting_id.notnull() & shared_id.isnull() | birth_conflict | t.patronymic_conflict
+    same_birth = t.birth_date_a.notnull() & (t.birth_date_a == t.birth_date_b)
     score = ibis.cases(
         (shared_id.notnull(), 1.0),
         (contradicted, ibis.least(raw, p.conflict_cap)),
+        # a common name alone does not make two records one person; an identifier or birth date does
+        (t.common_name & ~same_birth.fill_null(False), ibis.least(raw, p.common_name_cap)),
         else_=raw,
     )
     score = ibis.greatest(ibis.least(score, 1.0), 0.0)

@@ -86,7 +86,8 @@ def screen(
         ibis.union(list_names, query_names),
     )
     weights = ws.materialize(token_weights(names))
-    pairs = ws.materialize(_candidates(names, records, p))
+    wide = ResolveParams(**{**p.__dict__, "max_block": MAX_CANDIDATE_BLOCK})
+    pairs = ws.materialize(query_candidates(names, records, wide))
     scored = member_pair_scores(pairs, names, records, weights, p)
     scored = scored.filter(scored.score >= min_score).order_by(ibis.desc("score"), "member_b")
     rows = ws.to_arrow(scored.limit(limit * len(kinds))).to_pylist()
@@ -123,10 +124,10 @@ def _query(
     return records, names
 
 
-def _candidates(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table:
-    """Pairs (query name, list name) sharing a blocking key or an identifier."""
-    wide = ResolveParams(**{**p.__dict__, "max_block": MAX_CANDIDATE_BLOCK})
-    keys = block_keys(names, records, wide)
+def query_candidates(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table:
+    """Pairs (query name, list name) sharing a blocking key or an identifier; queries are the records
+    whose member id starts with :data:`QUERY_ID`."""
+    keys = block_keys(names, records, p)
     is_query = keys.member_id.startswith(QUERY_ID)
     query = keys.filter(is_query).select(member_a="member_id", name_a="name_id", kind_a="kind", key_a="key")
     listed = keys.filter(~is_query).select(member_b="member_id", name_b="name_id", kind_b="kind", key_b="key")
