@@ -154,6 +154,7 @@ _PARSED_SCHEMA: Final = pa.schema(
         ("concat", pa.string()),
         ("name_key", pa.string()),
         ("prefix_key", pa.string()),
+        ("pair_keys", pa.list_(pa.string())),
         ("legal_form", pa.string()),
         ("patronymic", pa.string()),
         ("initials", pa.string()),
@@ -174,12 +175,23 @@ def _parse_names(distinct: pa.Table) -> pa.Table:
             "name_key": [p.key for p in parts],
             # the first letters of every word, sorted: common words together still make a small block
             "prefix_key": ["|".join(sorted(t[:3] for t in p.tokens)) for p in parts],
+            # every two words of a name: common words in pairs are rare ("gorizont" and "temir")
+            "pair_keys": [_word_pairs(p.tokens) for p in parts],
             "legal_form": [p.legal_form for p in parts],
             "patronymic": [p.patronymic for p in parts],
             "initials": [p.initials for p in parts],
         },
         schema=_PARSED_SCHEMA,
     )
+
+
+MAX_PAIRED_WORDS: Final = 6
+"""Word pairs are formed from the first words of a name only (a long name would give dozens)."""
+
+
+def _word_pairs(tokens: tuple[str, ...]) -> list[str]:
+    words = sorted(set(tokens[:MAX_PAIRED_WORDS]))
+    return [f"{a}|{b}" for i, a in enumerate(words) for b in words[i + 1 :]]
 
 
 def token_weights(names: ir.Table) -> ir.Table:

@@ -26,6 +26,7 @@ def words(text: str) -> list[str]:
     (``data/loanwords.yml``)."""
     loans, phrases = _loanwords()
     found = [loans.get(word, word) for word in _skeleton_words(text)]
+    found = [w for i, w in enumerate(found) if i == 0 or w != found[i - 1]]  # 仪器仪表: instruments, once
     if len(found) < 2:
         return found
     result: list[str] = []

@@ -19,6 +19,9 @@ from diversion.resolve.params import DEFAULT, ResolveParams
 from diversion.resolve.score import member_pair_scores
 from diversion.store import Workspace
 
+CONCAT_PREFIX = 10
+"""Letters of the name written as one word that form a blocking key."""
+
 MAX_ROUNDS = 50
 """Label propagation stops here at the latest (each round halves nothing; chains longer than this are
 not expected among records of one entity)."""
@@ -39,6 +42,8 @@ def block_keys(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table
     words = names.select("name_id", "member_id", "kind", word=names.tokens.unnest())
     long_words = words.filter(words.word.length() > p.prefix_length)
     multi = names.filter(names.tokens.length() > 1)
+    pairs = names.select("name_id", "member_id", "kind", pair=names.pair_keys.unnest())
+    long_names = names.filter(names.concat.length() >= CONCAT_PREFIX)
     keys = ibis.union(
         words.select("name_id", "member_id", "kind", key="w:" + words.word),
         long_words.select(
@@ -48,6 +53,11 @@ def block_keys(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table
         # written together or apart: "Sun Yong" / 孙勇 -> sunyong
         names.select("name_id", "member_id", "kind", key="c:" + names.concat),
         multi.select("name_id", "member_id", "kind", key="q:" + multi.prefix_key),
+        pairs.select("name_id", "member_id", "kind", key="2:" + pairs.pair),
+        # the start of the name written as one word: 合肥昌星 -> hefeichangxing, Hefei Changxing -> hefei...
+        long_names.select(
+            "name_id", "member_id", "kind", key="h:" + long_names.concat.substr(0, CONCAT_PREFIX)
+        ),
         distinct=True,
     )
     sizes = keys.group_by("key").aggregate(size=keys.member_id.nunique())

@@ -7,13 +7,14 @@ found from its shape and check digits, as in screening.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Final
 
 import pyarrow as pa
 
 from diversion.model.identifiers import SCHEMES, clean_identifier
 from diversion.resolve.features import all_columns, prepare, token_weights
-from diversion.resolve.params import DEFAULT, ResolveParams
+from diversion.resolve.params import DEFAULT, NO_LIMIT, ResolveParams
 from diversion.resolve.score import member_pair_scores
 from diversion.store import Workspace
 
@@ -61,7 +62,9 @@ def score_pairs(ws: Workspace, pairs: pa.Table, p: ResolveParams = DEFAULT) -> p
         .join(named.select(member_b="member_id", name_b="name_id"), "member_b")
         .select("member_a", "member_b", "name_a", "name_b")
     )
-    scored = ws.to_arrow(member_pair_scores(candidate, named, prepared, weights, p)).to_pylist()
+    # Chosen pairs are no population in which to count how common a name is.
+    judged = replace(p, common_name_uses=NO_LIMIT)
+    scored = ws.to_arrow(member_pair_scores(candidate, named, prepared, weights, judged)).to_pylist()
     by_pair = {row["member_a"].split("\u241f", 1)[1]: row for row in scored}
     out = []
     for row in rows:

@@ -23,6 +23,9 @@ class ResolveParams:
     abbreviation_match: float = field(
         default=0.85, metadata={"help": "How far a firm's word agrees with a longer word it begins (Elec.)."}
     )
+    unmatched_weight: float = field(
+        default=1.5, metadata={"help": "How much more a word only one name has weighs than a shared one."}
+    )
     country_penalty: float = field(
         default=0.25, metadata={"help": "Subtracted when both records name different countries."}
     )
@@ -58,3 +61,7 @@ class ResolveParams:
 
 
 DEFAULT = ResolveParams()
+
+NO_LIMIT = 2**62
+"""For ``common_name_uses`` where names are not a population (chosen pairs) or recall comes first
+(screening: every namesake on a list is a candidate to look at)."""

@@ -161,7 +161,9 @@ def _side(
     return best.group_by(["name_a", "name_b"]).aggregate(
         **{
             f"matched_{this}": (best.best * best.weight).sum(),
-            f"total_{this}": best.weight.sum(),
+            # a word the other name lacks counts more than one it shares: "Ala-Too Invest" is not
+            # "Ala-Too Doolot Invest"
+            f"total_{this}": (best.weight * ibis.ifelse(best.best == 0, p.unmatched_weight, 1.0)).sum(),
             f"unmatched_{this}": (best.best == 0).cast("int64").sum(),
         }
     )

@@ -9,7 +9,7 @@ normalised name with the query; each comes with its score, ``match`` (at or abov
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import ibis
@@ -24,7 +24,7 @@ from diversion.resolve.features import (
     token_weights,
 )
 from diversion.resolve.link import block_keys
-from diversion.resolve.params import DEFAULT, ResolveParams
+from diversion.resolve.params import DEFAULT, NO_LIMIT, ResolveParams
 from diversion.resolve.score import member_pair_scores
 from diversion.store import Workspace
 
@@ -86,9 +86,9 @@ def screen(
         ibis.union(list_names, query_names),
     )
     weights = ws.materialize(token_weights(names))
-    wide = ResolveParams(**{**p.__dict__, "max_block": MAX_CANDIDATE_BLOCK})
+    wide = replace(p, max_block=MAX_CANDIDATE_BLOCK, common_name_uses=NO_LIMIT)
     pairs = ws.materialize(query_candidates(names, records, wide))
-    scored = member_pair_scores(pairs, names, records, weights, p)
+    scored = member_pair_scores(pairs, names, records, weights, wide)
     scored = scored.filter(scored.score >= min_score).order_by(ibis.desc("score"), "member_b")
     rows = ws.to_arrow(scored.limit(limit * len(kinds))).to_pylist()
     result = _candidates_out(ws, rows, list_names, limit)

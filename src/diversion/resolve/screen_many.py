@@ -16,7 +16,7 @@ import pyarrow as pa
 from diversion.model.identifiers import SCHEMES
 from diversion.resolve.features import all_columns, prepare, records_from_parties, token_weights
 from diversion.resolve.pairs import identifiers
-from diversion.resolve.params import DEFAULT, ResolveParams
+from diversion.resolve.params import DEFAULT, NO_LIMIT, ResolveParams
 from diversion.resolve.score import member_pair_scores
 from diversion.resolve.screen import QUERY_ID, query_candidates
 from diversion.store import Workspace
@@ -64,8 +64,9 @@ def screen_many(
         ibis.union(list_names, query_names),
     )
     weights = ws.materialize(token_weights(names))
-    pairs = ws.materialize(query_candidates(names, records, replace(p, max_block=max_block)))
-    scored = member_pair_scores(pairs, names, records, weights, p)
+    bulk = replace(p, max_block=max_block, common_name_uses=NO_LIMIT)  # recall first, see NO_LIMIT
+    pairs = ws.materialize(query_candidates(names, records, bulk))
+    scored = member_pair_scores(pairs, names, records, weights, bulk)
     scored = scored.filter(scored.score >= min_score)
     scored = scored.mutate(query_id=scored.member_a.re_extract(f"^{QUERY_ID}:(.*):[a-z]+$", 1))
     ranked = scored.mutate(
