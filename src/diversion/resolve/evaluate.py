@@ -44,9 +44,8 @@ class Accuracy:
         return {**self.__dict__, "precision": round(self.precision, 4), "recall": round(self.recall, 4)}
 
 
-def link_labelled(ws: Workspace, labelled: pa.Table, p: ResolveParams = DEFAULT) -> tuple[ir.Table, float]:
-    """Link the records of a labelled set; returns (``member_id``, ``entity_id``) and the seconds taken."""
-    started = time.perf_counter()
+def prepare_labelled(ws: Workspace, labelled: pa.Table) -> tuple[ir.Table, ir.Table]:
+    """The records and names of a labelled set, prepared for blocking and scoring (see :func:`prepare`)."""
     staged = ws.stage_arrow(labelled)
     records = staged.select(
         member_id=staged.party_id,
@@ -61,7 +60,13 @@ def link_labelled(ws: Workspace, labelled: pa.Table, p: ResolveParams = DEFAULT)
         record=staged.party_id,
     )
     names = staged.select(member_id=staged.party_id, name=staged.name)
-    prepared, named = prepare(ws, all_columns(records), names)
+    return prepare(ws, all_columns(records), names)
+
+
+def link_labelled(ws: Workspace, labelled: pa.Table, p: ResolveParams = DEFAULT) -> tuple[ir.Table, float]:
+    """Link the records of a labelled set; returns (``member_id``, ``entity_id``) and the seconds taken."""
+    started = time.perf_counter()
+    prepared, named = prepare_labelled(ws, labelled)
     weights = ws.materialize(token_weights(named))
     linked = link(ws, prepared, named, weights, p)
     members = ws.materialize(linked.members)
@@ -93,4 +98,4 @@ def _pairs(ws: Workspace, rows: ir.Table, keys: list[str]) -> int:
     return int(total or 0)
 
 
-__all__ = ["Accuracy", "link_labelled", "pairwise_accuracy"]
+__all__ = ["Accuracy", "link_labelled", "pairwise_accuracy", "prepare_labelled"]

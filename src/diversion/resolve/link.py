@@ -61,7 +61,9 @@ def block_keys(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table
         distinct=True,
     )
     sizes = keys.group_by("key").aggregate(size=keys.member_id.nunique())
-    small = sizes.filter(sizes.size <= p.max_block).select("key")
+    # pairs of words exist to meet names made of common words: their blocks must stay small
+    cap = ibis.ifelse(sizes.key.startswith("2:"), p.max_pair_block, p.max_block)
+    small = sizes.filter(sizes.size <= cap).select("key")
     return keys.semi_join(small, "key")
 
 

@@ -13,6 +13,9 @@ class ResolveParams:
         default=60,
         metadata={"help": "A word shared by more records than this is too common to propose pairs."},
     )
+    max_pair_block: int = field(
+        default=20, metadata={"help": "The same for two words of a name taken together."}
+    )
     prefix_length: int = field(
         default=4, metadata={"help": "Words this long or longer also block by their first letters (typos)."}
     )

@@ -21,7 +21,7 @@ from diversion.resolve.score import member_pair_scores
 from diversion.resolve.screen import QUERY_ID, query_candidates
 from diversion.store import Workspace
 
-MAX_BULK_BLOCK: Final = 300
+MAX_BULK_BLOCK: Final = 40
 """A blocking key shared by more records (list entries and queries together) proposes no pairs."""
 
 RESULT_SCHEMA: Final = pa.schema(
