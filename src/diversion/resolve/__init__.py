@@ -61,12 +61,15 @@ def resolve(ws: Workspace, p: ResolveParams = DEFAULT) -> Resolved:
         ws.insert("entity_members", members)
         ws.insert("entities", entities)
         ws.insert("entity_links", linked.pairs)
-    counts = ws.execute(linked.pairs.aggregate(scored=linked.pairs.count(), matched=linked.pairs.match.sum()))
+    pairs = linked.pairs
+    counts = ws.execute(
+        pairs.aggregate(scored=pairs.count(), matched=pairs.match.cast("int64").sum().fill_null(0))
+    )
     result = Resolved(
         records=ws.count("entity_members"),
         entities=ws.count("entities"),
         pairs_scored=int(counts.scored.iloc[0]),
-        pairs_matched=int(counts.matched.iloc[0] or 0),
+        pairs_matched=int(counts.matched.iloc[0]),
         rounds=linked.rounds,
     )
     for table in (weights, linked.pairs, linked.members, names, records):
@@ -87,13 +90,25 @@ def _members(labels: ir.Table, records: ir.Table, names: ir.Table) -> ir.Table:
 
 
 def _entities(members: ir.Table, records: ir.Table) -> ir.Table:
+    """One row per entity: its kind, the name and country most of its records use, every spelling."""
     with_kind = members.join(records.select("member_id", "kind", "country"), "member_id")
-    by_name = with_kind.group_by(["entity_id", "name"]).aggregate(uses=with_kind.count())
-    top_name = by_name.group_by("entity_id").aggregate(name=by_name.name.argmax(by_name.uses))
     grouped = with_kind.group_by("entity_id").aggregate(
-        kind=with_kind.kind.mode(),
+        kind=with_kind.kind.max(),  # blocking pairs records of one kind only
         names=with_kind.name.collect(distinct=True),
-        country=with_kind.country.mode(),
         members=with_kind.count(),
     )
-    return grouped.join(top_name, "entity_id")
+    return grouped.join(_most_used(with_kind, "name"), "entity_id").join(
+        _most_used(with_kind, "country"), "entity_id"
+    )
+
+
+def _most_used(members: ir.Table, column: str) -> ir.Table:
+    """The value of ``column`` that most records of each entity give (ties: the larger value); an
+    aggregate the engines share, where a mode is not."""
+    uses = members.group_by(["entity_id", column]).aggregate(uses=members.count())
+    ranked = uses.mutate(
+        rank=ibis.row_number().over(
+            group_by=uses.entity_id, order_by=[ibis.desc(uses.uses), ibis.desc(uses[column])]
+        )
+    )
+    return ranked.filter(ranked["rank"] == 0).select("entity_id", column)
