@@ -75,3 +75,23 @@ def test_resolving_again_replaces(resolved: Workspace) -> None:
         resolved.count("entity_members"),
         resolved.count("entity_links"),
     ) == before
+
+
+@pytest.mark.spark
+def test_spark_resolves_alike(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    samples = Path(__file__).parents[2] / "data" / "samples"
+    inputs = [
+        samples / "registries" / "registry_sample.csv",
+        samples / "declarations" / "declarations_2022_sample.csv",
+    ]
+    found = {}
+    for backend in ("duckdb", "spark"):
+        with open_workspace(tmp_path / backend / "work.duckdb", backend) as ws:
+            ingest(ws, inputs)
+            result = resolve(ws)
+            groups: dict[str, set[str]] = defaultdict(set)
+            for row in ws.table("entity_members").to_pyarrow().to_pylist():
+                groups[row["entity_id"]].add(row["member_id"])
+            found[backend] = (result.pairs_matched, sorted(sorted(g) for g in groups.values()))
+    assert found["duckdb"] == found["spark"] and found["duckdb"][0] > 0
