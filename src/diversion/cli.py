@@ -133,7 +133,7 @@ def status(
 
     Example: diversion status --json
     """
-    from diversion.model.schema import DATA_TABLES, TABLES
+    from diversion.model.schema import DATA_TABLES, DERIVED_TABLES, TABLES
 
     with workspace(db, backend, read_only=backend == "duckdb" and db.exists()) as ws:
         counts = {
@@ -148,7 +148,8 @@ def status(
         return
     table = Table("table", "rows", title=f"workspace {db}")
     for name, count in counts.items():
-        table.add_row(name if name in DATA_TABLES else f"{name} (reference)", f"{count:,}")
+        label = "derived" if name in DERIVED_TABLES else "reference"
+        table.add_row(name if name in DATA_TABLES else f"{name} ({label})", f"{count:,}")
     out.print(table)
     out.print(f"runs: {runs}   quarantined rows: {quarantined:,}")
 
@@ -219,6 +220,12 @@ def scan(
         return
     render_inputs(result.manifest)
     out.print("workspace now holds: " + ", ".join(f"{n} {c:,}" for n, c in counts.items()))
+    if result.resolved is not None:
+        found = result.resolved
+        out.print(
+            f"resolved {found.records:,} party records (registries, lists, declared parties) into "
+            f"{found.entities:,} entities ({found.pairs_matched:,} of {found.pairs_scored:,} candidate pairs matched)"
+        )
     out.print(
         f"manifest: {out_dir / 'manifest.json'}   quarantine: {out_dir / 'quarantine.csv'} ({result.quarantined:,} rows)"
     )

@@ -203,6 +203,9 @@ TABLES: Final[MappingProxyType[str, dict[str, str]]] = MappingProxyType(
 DATA_TABLES: Final = ("flows", "flow_breakdowns", "declarations", "parties", "relations", "listings")
 """Tables that ingestion fills from user inputs (the others are reference data and bookkeeping)."""
 
+DERIVED_TABLES: Final = ("entities", "entity_members", "entity_links")
+"""Tables computed from the data tables (by `diversion resolve`), replaced on every run."""
+
 
 def schema(table: str) -> sch.Schema:
     """The Ibis schema of a canonical table."""
