@@ -147,6 +147,10 @@ class Workspace:
     def count(self, name: str) -> int:
         return int(self.table(name).count().execute())
 
+    def count_rows(self, table: ir.Table) -> int:
+        """How many rows a relation has (computes it)."""
+        return int(table.count().execute())
+
     def counts(self) -> dict[str, int]:
         return {name: self.count(name) for name in schema.TABLES}
 

@@ -158,6 +158,26 @@ TABLES: Final[MappingProxyType[str, dict[str, str]]] = MappingProxyType(
             "incorporation_date_conflict": "boolean",
             "same_phone": "boolean",
         },
+        # The link graph between entities (written by `diversion graph`, and by every scan): ownership with its
+        # share, directorship, control, family, associate, payment, licence, shared address or phone, and
+        # trade (exporter -> importer, per HS code). Every link cites the input records behind it.
+        "links": {
+            "kind": "string",  # ownership | directorship | control | family | associate | payment | licence
+            #                    | address | phone | trade | the relation kind as the source names it
+            "subject_entity": "string",  # owner, director, relative, payer, licensor, exporter
+            "object_entity": "string",  # owned firm, organisation, relative, payee, licensee, importer
+            "share": "float64",  # ownership, percent 0..100; null when the source gives none
+            "role": "string",
+            "start_date": "date",  # trade: first shipment
+            "end_date": "date",  # trade: last shipment
+            "amount": "float64",  # payment or licence amount, in currency; trade: value in USD
+            "currency": "string",
+            "hs_code": "string",  # trade
+            "shipments": "int64",  # trade: consignment lines
+            "quantity": "float64",  # trade
+            "description": "string",  # payment purpose, licence text, the shared address or phone
+            "evidence": "array<struct<source: string, record: string>>",
+        },
         # Controlled goods by HS code: CHPL tiers and any list the user loads.
         "commodity_lists": {
             "list": "string",
@@ -203,8 +223,8 @@ TABLES: Final[MappingProxyType[str, dict[str, str]]] = MappingProxyType(
 DATA_TABLES: Final = ("flows", "flow_breakdowns", "declarations", "parties", "relations", "listings")
 """Tables that ingestion fills from user inputs (the others are reference data and bookkeeping)."""
 
-DERIVED_TABLES: Final = ("entities", "entity_members", "entity_links")
-"""Tables computed from the data tables (by `diversion resolve`), replaced on every run."""
+DERIVED_TABLES: Final = ("entities", "entity_members", "entity_links", "links")
+"""Tables computed from the data tables (by `diversion resolve` and `diversion graph`), replaced on every run."""
 
 
 def schema(table: str) -> sch.Schema:

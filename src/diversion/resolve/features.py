@@ -66,14 +66,7 @@ def records_from_declarations(declarations: ir.Table) -> tuple[ir.Table, ir.Tabl
     grouped = mentions.group_by(["name", "party_id_text", "country"]).aggregate(
         source=mentions.source.min(), record=mentions.record.min()
     )
-    member_id = (
-        ibis.literal("declarations:")
-        + grouped.country.coalesce("")
-        + ":"
-        + grouped.party_id_text.coalesce("")
-        + ":"
-        + grouped.name
-    )
+    member_id = declared_member_id(grouped.name, grouped.party_id_text, grouped.country)
     # Declarations give one id column; its scheme follows the party's country (a BIN in Kazakhstan).
     scheme_of = {"KZ": "bin", "RU": "inn", "KG": "kg_inn"}
     ids = {
@@ -92,6 +85,22 @@ def records_from_declarations(declarations: ir.Table) -> tuple[ir.Table, ir.Tabl
     )
     names = grouped.select(member_id=member_id, name=grouped.name)
     return records, names
+
+
+def declared_member_id(name: ir.StringValue, party_id: ir.StringValue, country: ir.StringValue) -> ir.StringValue:
+    """The member id of a party named in declarations: ``declarations:<country>:<id>:<name>``."""
+    return ibis.literal("declarations:") + country.coalesce("") + ":" + party_id.coalesce("") + ":" + name
+
+
+def contact_keys(phone: ir.StringValue, address: ir.StringValue, min_digits: int = 7) -> dict[str, ir.Value]:
+    """A phone as its digits (null when too short to mean anything) and an address as its lower-case words:
+    the keys on which two records share a contact."""
+    digits = phone.re_replace(r"[^0-9]", "")
+    words = address.lower().re_replace(r"[^\w]+", " ").strip()
+    return {
+        "phone": ibis.ifelse(digits.length() >= min_digits, digits, ibis.null("string")),
+        "address": words.nullif(""),
+    }
 
 
 def prepare(ws: Workspace, records: ir.Table, names: ir.Table) -> tuple[ir.Table, ir.Table]:
@@ -138,12 +147,7 @@ def _clean_identifiers(ws: Workspace, records: ir.Table) -> ir.Table:
         cleaned = cleaned.mutate(**{scheme: cleaned[f"__clean_{scheme}"]}).drop(
             f"__raw_{scheme}", f"__clean_{scheme}"
         )
-    phone = cleaned.phone.re_replace(r"[^0-9]", "")
-    address = cleaned.address.lower().re_replace(r"[^\w]+", " ").strip()
-    return cleaned.mutate(
-        phone=ibis.ifelse(phone.length() >= 7, phone, ibis.null("string")),
-        address=address.nullif(""),
-    )
+    return cleaned.mutate(**contact_keys(cleaned.phone, cleaned.address))
 
 
 _PARSED_SCHEMA: Final = pa.schema(

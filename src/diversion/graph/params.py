@@ -1,0 +1,45 @@
+"""Every threshold of the link graph, the 50 percent rule and the path searches, in one place
+(documented in docs/graph.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class GraphParams:
+    """How links are drawn between entities and how far the graph is searched."""
+
+    max_shared_contact: int = field(
+        default=4,
+        metadata={
+            "help": "An address or phone shared by more entities than this is a business centre or a "
+            "switchboard, not a link (FinCEN: many unrelated firms register at one mass address)."
+        },
+    )
+    min_phone_digits: int = field(default=7, metadata={"help": "Shorter phone numbers link nothing."})
+    blocking_share: float = field(
+        default=50.0,
+        metadata={"help": "OFAC's 50 percent rule: owned this much or more in aggregate by blocked persons."},
+    )
+    max_layers: int = field(
+        default=8,
+        metadata={"help": "Most ownership layers followed from a listed owner (cycles end earlier)."},
+    )
+    max_hops: int = field(
+        default=4, metadata={"help": "Most links in a path searched between two parties (`diversion path`)."}
+    )
+    trade_evidence: int = field(
+        default=20, metadata={"help": "Declarations cited per trade link (the largest first)."}
+    )
+    sanction_topics: tuple[str, ...] = field(
+        default=("sanction",),
+        metadata={"help": "FtM topics that make a party blocked, besides an entry in `listings`."},
+    )
+    defence_topics: tuple[str, ...] = field(
+        default=("mil",),
+        metadata={"help": "FtM topics that mark a party as defence-sector (FtM: mil, military)."},
+    )
+
+
+DEFAULT = GraphParams()
