@@ -226,6 +226,9 @@ def scan(
             f"resolved {found.records:,} party records (registries, lists, declared parties) into "
             f"{found.entities:,} entities ({found.pairs_matched:,} of {found.pairs_scored:,} candidate pairs matched)"
         )
+    if result.graph is not None:
+        out.print(f"link graph: {result.graph.total:,} links ("
+                  + ", ".join(f"{k} {v:,}" for k, v in result.graph.links.items()) + ")")  # fmt: skip
     out.print(
         f"manifest: {out_dir / 'manifest.json'}   quarantine: {out_dir / 'quarantine.csv'} ({result.quarantined:,} rows)"
     )
@@ -431,6 +434,142 @@ def screen(
         )
         table.add_row(f"{c.score:.2f}", "yes" if c.match else "", c.name, ", ".join(c.lists), why)
     out.print(table)
+
+
+@app.command(name="graph")
+def graph_command(
+    db: DbOption = settings.DB_PATH, backend: BackendOption = settings.BACKEND, as_json: JsonOption = False
+) -> None:
+    """Draw the link graph between resolved entities (ownership, control, family, contacts, payments,
+    licences, trade) into the `links` table.
+
+    Example: diversion graph --db work.duckdb
+    """
+    from diversion.graph import build_graph
+
+    with workspace(db, backend) as ws:
+        try:
+            if ws.count("entities") == 0:
+                raise DiversionError("no entities yet: run `diversion resolve` (or `diversion scan`) first")
+            built = build_graph(ws)
+        except DiversionError as exc:
+            fail(exc)
+    if as_json:
+        print(json.dumps({"links": built.links, "total": built.total}))
+        return
+    out.print(f"{built.total:,} links: " + ", ".join(f"{k} {v:,}" for k, v in built.links.items()))
+
+
+@app.command()
+def entity(
+    name: Annotated[str, typer.Argument(help="A name in any script, an entity id or a record id.")],
+    db: DbOption = settings.DB_PATH,
+    backend: BackendOption = settings.BACKEND,
+    as_json: JsonOption = False,
+) -> None:
+    """Everything known about an entity: names, identifiers, records, owners, links, trade, lists, the 50%
+    rule with its paths, paths to listed parties, findings.
+
+    Example: diversion entity "Aspan Arba" --db work.duckdb
+    """
+    from diversion.graph import dossier as dossiers
+
+    with workspace(db, backend) as ws:
+        try:
+            dossiers.ensure_graph(ws)
+            match = dossiers.one(ws, name)
+            found = dossiers.dossier(ws, match.entity_id)
+        except DiversionError as exc:
+            fail(exc)
+    if as_json:
+        print(json.dumps({"match": match.__dict__, **found.to_dict()}, ensure_ascii=False, default=str))
+        return
+    render_dossier(found, match)
+
+
+def render_dossier(d: Any, match: Any) -> None:
+    out.print(f"[bold]{d.name}[/] ({d.kind or '?'}, {d.country or '?'}) entity {d.entity_id} "
+              f"[dim](found by {match.how})[/]", highlight=False)  # fmt: skip
+    if len(d.names) > 1:
+        out.print("also written: " + "; ".join(n for n in d.names if n != d.name), highlight=False)
+    if d.identifiers:
+        out.print(
+            "identifiers: " + "; ".join(f"{k.upper()} {', '.join(v)}" for k, v in d.identifiers.items())
+        )
+    out.print(f"records: {len(d.members)} (" + "; ".join(f"{m['source']}#{m['record']}" for m in d.members[:5])
+              + (" ..." if len(d.members) > 5 else "") + ")", highlight=False)  # fmt: skip
+    out.print("lists: " + (", ".join(d.lists) if d.lists else "none"), highlight=False)
+    people = Table("owner", "share", "country", title="owners")
+    for o in d.owners:
+        people.add_row(o["other_name"], _share(o["share"]), o["other_country"] or "")
+    if d.owners:
+        out.print(people)
+    if d.holdings:
+        held = Table("holds", "share", "country", title="holdings")
+        for o in d.holdings:
+            held.add_row(o["other_name"], _share(o["share"]), o["other_country"] or "")
+        out.print(held)
+    if d.fifty_percent:
+        rule = d.fifty_percent
+        out.print(f"50% rule: [bold]{rule['status']}[/], listed owners hold {rule['blocked_share']:g}% "
+                  f"(look-through {rule['look_through_share']:g}%): {rule['holdings']}", highlight=False)  # fmt: skip
+    else:
+        out.print("50% rule: no listed party holds a stake in it, directly or through blocked firms")
+    if d.links:
+        links = Table("link", "with", "detail", title="other links")
+        for row in d.links:
+            links.add_row(row["kind"], row["other_name"], row["role"] or row["description"] or "")
+        out.print(links)
+    if d.trade:
+        trade = Table("direction", "partner", "country", "HS", "lines", "USD", title="trade (declarations)")
+        for row in d.trade[:20]:
+            trade.add_row("exports to" if row["outgoing"] else "imports from", row["other_name"],
+                          row["other_country"] or "", row["hs_code"] or "", str(row["shipments"]),
+                          f"{row['amount'] or 0:,.0f}")  # fmt: skip
+        out.print(trade)
+    for row in d.paths_to_listed[:5]:
+        out.print(f"path to a listed party ({row['hops']} links): {row['text']}", highlight=False)
+    for f in sorted(d.findings, key=lambda f: -f["score"]):
+        out.print(f"[bold]{f['detector']}[/] {f['score']:.2f}: {f['explanation']}", highlight=False)
+
+
+def _share(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:g}%"
+
+
+@app.command()
+def path(
+    a: Annotated[str, typer.Argument(help="One party: a name, an entity id or a record id.")],
+    b: Annotated[str, typer.Argument(help="The other party.")],
+    hops: Annotated[int, typer.Option("--hops", help="Most links in the path.")] = 4,
+    db: DbOption = settings.DB_PATH,
+    backend: BackendOption = settings.BACKEND,
+    as_json: JsonOption = False,
+) -> None:
+    """How two parties connect: the shortest path through ownership, control, family, contacts, payments,
+    licences and trade, with the records behind each link.
+
+    Example: diversion path "Aspan Arba" "Nebesnaya Mekhanika" --db work.duckdb
+    """
+    from diversion.graph import dossier as dossiers
+
+    with workspace(db, backend) as ws:
+        try:
+            dossiers.ensure_graph(ws)
+            first, second = dossiers.one(ws, a), dossiers.one(ws, b)
+            found = dossiers.path(ws, first.entity_id, second.entity_id, hops=hops)
+        except DiversionError as exc:
+            fail(exc)
+    result = {"a": first.__dict__, "b": second.__dict__, "path": found or None}
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, default=str))
+        return
+    if not found:
+        out.print(f"no path of at most {hops} links between {first.name} and {second.name}", highlight=False)
+        raise typer.Exit(0)
+    out.print(f"{found['hops']} links: {found['text']}", highlight=False)
+    for ev in found["evidence"] or []:
+        out.print(f"  {ev['source']}#{ev['record']}", highlight=False)
 
 
 def render_inputs(manifest: Any) -> None:

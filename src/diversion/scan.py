@@ -1,7 +1,8 @@
 """The main job: scan a folder of sources into a workspace and write the run's outputs to a folder.
 
 As of now a scan reads every input (any mix of formats), resolves the parties of all sources into
-entities, writes ``manifest.json`` and ``quarantine.csv`` to the output folder, and says which inputs
+entities, draws the link graph between them, writes ``manifest.json`` and ``quarantine.csv`` to the output
+folder, and says which inputs
 could not be read. Graph, detectors and leads plug in after these stages as they are built.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from diversion.errors import DiversionError
+from diversion.graph import Graph, build_graph
 from diversion.ingest.run import Manifest, Progress, ingest
 from diversion.resolve import Resolved, resolve
 from diversion.store import Workspace
@@ -28,6 +30,7 @@ class ScanResult:
     out: Path
     quarantined: int
     resolved: Resolved | None = None
+    graph: Graph | None = None
 
     @property
     def readable_inputs(self) -> int:
@@ -44,19 +47,24 @@ def scan(
     """
     out.mkdir(parents=True, exist_ok=True)
     manifest = ingest(ws, paths, strict=strict, progress=progress, command="scan")
-    resolved = None
+    resolved, graph = None, None
     if manifest.ok_inputs:
         started = time.perf_counter()
         resolved = resolve(ws)
         manifest.stages.append(
             {"name": "resolve", "seconds": round(time.perf_counter() - started, 3), "rows": resolved.records}
         )
+        started = time.perf_counter()
+        graph = build_graph(ws)
+        manifest.stages.append(
+            {"name": "graph", "seconds": round(time.perf_counter() - started, 3), "rows": graph.total}
+        )
     (out / "manifest.json").write_text(
         json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     digests = [i.sha256 for i in manifest.inputs if i.sha256 is not None]
     quarantined = write_quarantine_csv(ws, digests, out / "quarantine.csv")
-    result = ScanResult(manifest, out, quarantined, resolved)
+    result = ScanResult(manifest, out, quarantined, resolved, graph)
     if manifest.inputs and result.readable_inputs == 0:
         raise DiversionError(
             f"none of the {len(manifest.inputs)} inputs could be read; see {out / 'manifest.json'}"

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from diversion.detect.base import FINDINGS, Detector
+from diversion.detect.entities import (
+    fifty_percent,
+    first_controlled_trade,
+    licence_excess,
+    listed,
+    listed_proximity,
+    new_firm,
+    shared_control,
+)
 from diversion.detect.flows import diversion_did, mirror_gap, new_line, pass_through, surge
 
 DETECTORS: tuple[Detector, ...] = (
@@ -11,6 +20,13 @@ DETECTORS: tuple[Detector, ...] = (
     mirror_gap.DETECTOR,
     pass_through.DETECTOR,
     diversion_did.DETECTOR,
+    new_firm.DETECTOR,
+    first_controlled_trade.DETECTOR,
+    listed.DETECTOR,
+    fifty_percent.DETECTOR,
+    shared_control.DETECTOR,
+    listed_proximity.DETECTOR,
+    licence_excess.DETECTOR,
 )
 
 

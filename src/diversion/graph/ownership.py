@@ -30,8 +30,15 @@ from diversion.graph.params import GraphParams
 from diversion.store import Workspace
 
 PRECISION = 6
-"""Decimals kept when summing percentages: 29.7 + 20.3 is 50.000000000000004 in floating point, and 50.0 exactly
-must count as 50."""
+"""Decimals kept when summing percentages: 0.3 + 49.4 + 0.3 is 49.99999999999999 in floating point, and must
+count as 50."""
+SEP = "\x1f"
+"""Between the ids of a path (the ASCII unit separator: ids are free text, "|" occurs in them)."""
+
+
+def path_key(entity: ir.StringValue) -> ir.StringValue:
+    """An id as a path holds it (the separator inside an id, if ever, made harmless)."""
+    return entity.replace(SEP, "?")
 
 
 def ownership_edges(links: ir.Table) -> ir.Table:
@@ -117,19 +124,19 @@ def look_through(ws: Workspace, edges: ir.Table, listed: ir.Table, p: GraphParam
     frontier = ws.materialize(
         roots.select(
             node=roots.entity_id,
-            path="|" + roots.entity_id + "|",
+            path=SEP + path_key(roots.entity_id) + SEP,
             weight=ibis.literal(1.0),
         )
     )
     reached = []
     for _ in range(p.max_layers):
         step = frontier.join(known, frontier.node == known.owner)
-        step = step.filter(~step.path.contains("|" + step.owned + "|"))
+        step = step.filter(~step.path.contains(SEP + path_key(step.owned) + SEP))
         step = step.left_join(is_listed, "owned")
         step = ws.materialize(
             step.select(
                 node=step.owned,
-                path=step.path + step.owned + "|",
+                path=step.path + path_key(step.owned) + SEP,
                 weight=step.weight * step.share / 100.0,
                 ends_listed=step.__listed.fill_null(False),
             )
@@ -147,12 +154,16 @@ def look_through(ws: Workspace, edges: ir.Table, listed: ir.Table, p: GraphParam
     ws.drop_temp(known)
     if not reached:
         return ws.materialize(
-            roots.select(entity_id=roots.entity_id, look_through_share=ibis.literal(0.0)).limit(0)
+            roots.select(
+                entity_id=roots.entity_id,
+                look_through_share=ibis.literal(0.0),
+                paths=ibis.literal(0, "int64"),
+            ).limit(0)
         )
     paths = ibis.union(*[r.select("node", "weight") for r in reached])
     result = ws.materialize(
         paths.group_by(entity_id=paths.node).aggregate(
-            look_through_share=(paths.weight.sum() * 100.0).round(PRECISION)
+            look_through_share=(paths.weight.sum() * 100.0).round(PRECISION), paths=paths.count()
         )
     )
     for table in reached:
@@ -215,24 +226,28 @@ def explained(
         holdings=pieces.piece.group_concat("; ", order_by=[pieces.order, pieces.owner]),
         evidence=pieces.evidence.collect().flatten(),
     )
+    # Entities a blocked owner holds directly, and those listed parties reach only through unblocked firms.
+    every = ibis.union(blocking.holdings.select("entity_id"), through.select("entity_id"), distinct=True)
     figures = (
-        blocking.holdings.join(text, "entity_id")
+        every.left_join(blocking.holdings, "entity_id")
+        .left_join(text, "entity_id")
         .left_join(through, "entity_id")
         .left_join(blocked.rename(own_layer="layer"), "entity_id")
     )
     status = ibis.cases(
         (figures.own_layer == 0, "listed"),
         (figures.blocked_share >= p.blocking_share, "blocked"),
-        (figures.unknown_shares > 0, "undetermined"),
+        (figures.unknown_shares.fill_null(0) > 0, "undetermined"),
         else_="below",
     )
     return figures.select(
         "entity_id",
-        "blocked_share",
-        "unknown_shares",
-        "blocked_owners",
+        blocked_share=figures.blocked_share.fill_null(0.0),
+        unknown_shares=figures.unknown_shares.fill_null(0),
+        blocked_owners=figures.blocked_owners.fill_null(0),
         look_through_share=figures.look_through_share.fill_null(0.0),
+        paths=figures.paths.fill_null(0),
         status=status,
-        holdings=figures.holdings,
+        holdings=figures.holdings.fill_null("no blocked owner holds a stake directly"),
         evidence=figures.evidence,
     )

@@ -16,7 +16,8 @@ from typing import Final
 import ibis
 import ibis.expr.types as ir
 
-from diversion.graph.ownership import percent
+from diversion.graph.ownership import SEP, path_key, percent
+from diversion.model.words import money
 from diversion.store import Workspace
 
 CONTROL_KINDS: Final = ("ownership", "directorship", "control", "family", "associate", "representation",
@@ -26,17 +27,13 @@ CONTROL_KINDS: Final = ("ownership", "directorship", "control", "family", "assoc
 EVIDENCE: Final = "array<struct<source: string, record: string>>"
 
 
-def _money(value: ir.FloatingValue) -> ir.StringValue:
-    return "$" + value.round(0).cast("int64").cast("string")
-
-
 def directed(links: ir.Table, names: ir.Table, kinds: Sequence[str] | None = None) -> ir.Table:
     """Every link in both directions: ``start``, ``end``, ``kind``, ``text`` (the words from start to end:
     "owns 60% of"), ``back`` (from end to start: "is 60% owned by"), ``share`` and ``evidence``."""
     chosen = links if kinds is None else links.filter(links.kind.isin(list(kinds)))
     share = ibis.ifelse(chosen.share.notnull(), percent(chosen.share) + " ", "")
     hs = ibis.ifelse(chosen.hs_code.notnull(), "HS " + chosen.hs_code + " ", "")
-    value = ibis.ifelse(chosen.amount.notnull(), " (" + _money(chosen.amount) + ")", "")
+    value = ibis.ifelse(chosen.amount.notnull(), " (" + money(chosen.amount, ibis.literal("USD")) + ")", "")
     role = chosen.role.coalesce("").strip()
     role_of = ibis.ifelse(role.lower().endswith(" of"), role, role + " of")  # "Leader or official of"
     forward = chosen.kind.cases(
@@ -56,8 +53,8 @@ def directed(links: ir.Table, names: ir.Table, kinds: Sequence[str] | None = Non
         ("ownership", "is " + share + "owned by"),
         ("directorship", ibis.ifelse(role != "", "has as " + role.re_replace(r"(?i)\s+of$", ""),
                                      "is directed by")),
-        ("family", "is a relative" + ibis.ifelse(role != "", " (" + role.re_replace(r"(?i)\s+of$", "") + ")", "")
-                   + " of"),
+        ("family", ibis.ifelse(role != "", "has as " + role.re_replace(r"(?i)\s+of$", "").lower(),
+                               "is a relative of")),
         ("associate", "is an associate of"),
         ("address", "shares the address «" + chosen.description.coalesce("") + "» with"),
         ("phone", "shares the phone " + chosen.description.coalesce("") + " with"),
@@ -94,7 +91,7 @@ def walk(
 ) -> ir.Table:
     """Every simple path of at most ``hops`` links from each start (``origin``), materialised.
 
-    Columns: origin, node, hops, ids (``|a|b|``), text, kinds (``|ownership|family|``), evidence. With
+    Columns: origin, node, hops, ids (separated by ``ownership.SEP``), text, kinds (``|ownership|family|``), evidence. With
     ``outward`` the text reads from the origin to the node; otherwise from the node to the origin (the
     second half of a path met in the middle). Nodes in ``blocked`` end a path and are not walked through.
     """
@@ -109,7 +106,7 @@ def walk(
             "node",
             "node_label",
             hops=ibis.literal(0, "int64"),
-            ids="|" + first.node + "|",
+            ids=SEP + path_key(first.node) + SEP,
             text=first.node_label if outward else ibis.literal(""),
             kinds=ibis.literal("|"),
             evidence=no_evidence,
@@ -123,16 +120,16 @@ def walk(
             walking = frontier.left_join(stop, "node")
             walking = walking.filter(walking.__stop.isnull()).drop("__stop")
         step = walking.join(edges, walking.node == edges.start)
-        step = step.filter(~step.ids.contains("|" + step.end + "|"))
+        step = step.filter(~step.ids.contains(SEP + path_key(step.end) + SEP))
         step = step.left_join(label.rename(end="node", end_label="node_label"), "end")
         end_label = step.end_label.coalesce(step.end)
         if outward:
             text = step.text + " " + step.text_right + " " + end_label
-            ids = step.ids + step.end + "|"
+            ids = step.ids + path_key(step.end) + SEP
             kinds = step.kinds + step.kind + "|"
         else:  # read from the new node towards the origin
             text = " " + step.back + " " + step.node_label + step.text
-            ids = "|" + step.end + step.ids
+            ids = SEP + path_key(step.end) + step.ids
             kinds = "|" + step.kind + step.kinds
         step = ws.materialize(
             step.select(

@@ -23,6 +23,12 @@ import yaml
 LANGUAGES: Final = ("ru", "kk", "ky", "uk", "de", "fr")
 """Languages whose country names pycountry's ISO 3166 translations contribute."""
 
+TRANSSHIPMENT_HUBS: Final = ("AE", "AM", "BR", "GE", "HK", "IL", "IN", "KG", "KZ", "MO", "MX", "NI", "RS", "TJ",
+                              "TR", "TW", "UZ", "ZA")  # fmt: skip
+"""Countries named as transshipment points for goods bound for Russia: FinCEN and BIS joint alerts of 28 Jun
+2022 and 19 May 2023 (Armenia, Brazil, Georgia, India, Israel, Kazakhstan, Kyrgyzstan, Mexico, Nicaragua,
+Serbia, South Africa, Taiwan, Tajikistan, UAE, Uzbekistan, Hong Kong, Macau) and later alerts (Turkey)."""
+
 _FOLD_PATTERN: Final = r"[^\p{L}\p{N}]+"
 _SHORT: Final = 3
 """Codes (KZ, KAZ, 398) are only lower-cased: it spares a regular expression on most cells."""

@@ -87,7 +87,9 @@ def records_from_declarations(declarations: ir.Table) -> tuple[ir.Table, ir.Tabl
     return records, names
 
 
-def declared_member_id(name: ir.StringValue, party_id: ir.StringValue, country: ir.StringValue) -> ir.StringValue:
+def declared_member_id(
+    name: ir.StringValue, party_id: ir.StringValue, country: ir.StringValue
+) -> ir.StringValue:
     """The member id of a party named in declarations: ``declarations:<country>:<id>:<name>``."""
     return ibis.literal("declarations:") + country.coalesce("") + ":" + party_id.coalesce("") + ":" + name
 
@@ -96,7 +98,8 @@ def contact_keys(phone: ir.StringValue, address: ir.StringValue, min_digits: int
     """A phone as its digits (null when too short to mean anything) and an address as its lower-case words:
     the keys on which two records share a contact."""
     digits = phone.re_replace(r"[^0-9]", "")
-    words = address.lower().re_replace(r"[^\w]+", " ").strip()
+    # Letters of any script: RE2's \w (DuckDB) is ASCII only, and would leave a Cyrillic address its numbers.
+    words = address.lower().re_replace(r"[^\p{L}\p{N}]+", " ").strip()
     return {
         "phone": ibis.ifelse(digits.length() >= min_digits, digits, ibis.null("string")),
         "address": words.nullif(""),

@@ -58,6 +58,7 @@ def screen(
     limit: int = 10,
     min_score: float = 0.3,
     p: ResolveParams = DEFAULT,
+    among: str = "lists",
 ) -> list[Candidate]:
     """Listed parties that may be ``name``, best first.
 
@@ -70,13 +71,16 @@ def screen(
         kind: "company" or "person"; both are tried when not given.
         limit: most candidates returned.
         min_score: candidates below this are left out.
+        among: "lists" (the parties of list entries) or "all" (every party record, to find an entity).
 
     Example:
         >>> screen(ws, "Небесная Механика", country="RU")[0].name  # doctest: +SKIP
         'OOO NEBESNAYA MEKHANIKA'
     """
     listings = ws.table("listings")
-    parties = ws.table("parties").semi_join(listings, "party_id")
+    parties = ws.table("parties")
+    if among == "lists":
+        parties = parties.semi_join(listings, "party_id")
     list_records, list_names = records_from_parties(parties)
     kinds = [kind] if kind is not None else ["company", "person"]
     query_records, query_names = _query(ws, name, country, identifier, kinds)

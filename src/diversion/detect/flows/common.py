@@ -115,18 +115,6 @@ def when(year: ir.IntegerValue, frequency: ir.StringValue, months: ir.IntegerVal
     return year.cast("string") + ibis.ifelse(partial, " (" + months.cast("string") + " months)", "")
 
 
-def money(value: ir.NumericValue, currency: ir.StringValue) -> ir.StringValue:
-    """An amount as an analyst writes it: $6.9M, EUR 1.2bn, $245k."""
-    magnitude = value.abs()
-    scaled = ibis.cases(
-        (magnitude >= 1e9, (value / 1e9).round(2).cast("string") + "bn"),
-        (magnitude >= 1e6, (value / 1e6).round(1).cast("string") + "M"),
-        (magnitude >= 1e3, (value / 1e3).round(0).cast("int64").cast("string") + "k"),
-        else_=value.round(0).cast("int64").cast("string"),
-    )
-    return ibis.ifelse(currency == "USD", "$" + scaled, currency.coalesce("") + " " + scaled)
-
-
 def product(level: ir.IntegerValue, code: ir.StringValue) -> ir.StringValue:
     return ibis.ifelse(level == 0, ibis.literal("all goods"), "HS " + code)
 

@@ -31,11 +31,11 @@ from diversion.detect.flows.common import (
     controlled,
     controls,
     country_names,
-    money,
     named,
     product,
 )
 from diversion.detect.flows.series import baseline, numbered, targets, with_evidence, yearly
+from diversion.model.words import money
 from diversion.store import Workspace
 
 PAIR = ("exporter", "importer", "level", "code", "currency")

@@ -21,13 +21,13 @@ from diversion.detect.flows.common import (
     controlled,
     controls,
     country_names,
-    money,
     named,
     product,
     series_subject,
     whose,
 )
 from diversion.detect.flows.series import numbered, targets, with_evidence, yearly
+from diversion.model.words import money
 from diversion.store import Workspace
 
 

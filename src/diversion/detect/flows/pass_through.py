@@ -25,12 +25,12 @@ from diversion.detect.flows.common import (
     controlled,
     controls,
     country_names,
-    money,
     named,
     product,
     whose,
 )
 from diversion.detect.flows.series import MONTH_COLUMNS, numbered, period_index, series, with_evidence
+from diversion.model.words import money
 from diversion.store import Workspace
 
 SERIES = ("dataset", "hub", "level", "code", "currency")

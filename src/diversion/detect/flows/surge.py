@@ -22,7 +22,6 @@ from diversion.detect.flows.common import (
     controlled,
     controls,
     country_names,
-    money,
     named,
     product,
     series_subject,
@@ -30,6 +29,7 @@ from diversion.detect.flows.common import (
     whose,
 )
 from diversion.detect.flows.series import baseline, numbered, targets, with_evidence, yearly
+from diversion.model.words import money
 from diversion.store import Workspace
 
 

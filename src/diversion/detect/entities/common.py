@@ -1,0 +1,167 @@
+"""What every entity detector shares: its parameters, the graph it reads, which goods are controlled, the
+declarations with both parties resolved, and the shape of an entity finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from diversion.graph import entity_names
+from diversion.graph.links import entity_of
+from diversion.graph.params import DEFAULT as GRAPH
+from diversion.graph.paths import busy, directed
+from diversion.model.countries import TRANSSHIPMENT_HUBS
+from diversion.model.reference import hs2017_for, hs2022_descriptions
+from diversion.resolve.features import declared_member_id
+from diversion.store import Workspace
+
+
+@dataclass(frozen=True)
+class EntityParams:
+    """Parameters every entity detector shares."""
+
+    cutoff_date: date = field(
+        default=date(2022, 2, 24), metadata={"help": "Before: the firm's history; after: the change."}
+    )
+    destination: str = field(default="RU", metadata={"help": "The sanctioned destination (ISO alpha-2)."})
+    hubs: tuple[str, ...] = field(
+        default=TRANSSHIPMENT_HUBS,
+        metadata={"help": "Diversion countries (FinCEN/BIS alerts): where a hub firm is registered."},
+    )
+    max_degree: int = field(
+        default=50,
+        metadata={
+            "help": "Entities with more links are path ends only, never passed through (banks, agents)."
+        },
+    )
+
+
+def with_params(params: Any, **changes: object) -> Any:
+    """A copy of a frozen parameters object with some values changed."""
+    return type(params)(**{**params.__dict__, **changes})
+
+
+def controlled_codes(ws: Workspace) -> list[str]:
+    """Every six-digit code of a controlled good: a subheading on a loaded commodity list, every
+    subheading under a listed heading or chapter, and their HS 2017 counterparts (8806 drones were 8802
+    and 8525 before 2022: a firm's 2021 drone imports are controlled trade too)."""
+    lists = ws.table("commodity_lists")
+    raw = ws.to_arrow(lists.select("hs_code").distinct()).column("hs_code").to_pylist()
+    cut = {"".join(ch for ch in str(code) if ch.isdigit())[:6] for code in raw if code}
+    nomenclature = list(hs2022_descriptions())
+    codes = {c for c in cut if len(c) == 6}
+    for prefix in (c for c in cut if len(c) in (2, 4)):
+        codes.update(s for s in nomenclature if s.startswith(prefix))
+    older = {hs2017 for code in codes for hs2017, _ in hs2017_for(code)}
+    return sorted(codes | older)
+
+
+def names(ws: Workspace) -> ir.Table:
+    """entity_id, name, kind, country of every entity (and of link ends no entity holds)."""
+    return ws.memo(("entities.names",), lambda: ws.materialize(entity_names(ws)))
+
+
+def control_edges(ws: Workspace, kinds: tuple[str, ...]) -> ir.Table:
+    """The links of these kinds in both directions, with words (``graph.paths.directed``), materialised."""
+    return ws.memo(
+        ("entities.edges", kinds),
+        lambda: ws.materialize(directed(ws.table("links"), names(ws), kinds)),
+    )
+
+
+def busy_entities(ws: Workspace, edges: ir.Table, max_degree: int) -> ir.Table:
+    return ws.memo(
+        ("entities.busy", edges.get_name(), max_degree), lambda: ws.materialize(busy(edges, max_degree))
+    )
+
+
+def declared_trade(ws: Workspace) -> ir.Table:
+    """Declarations with both parties' entities and whether the goods are controlled: date, hs_code,
+    value_usd, quantity, exporter_entity, importer_entity, exporter_country, importer_country, controlled,
+    source, record. Computed once per workspace state."""
+
+    def build() -> ir.Table:
+        d = ws.table("declarations")
+        of = entity_of(ws.table("entity_members"))
+        d = d.mutate(
+            exporter_member=declared_member_id(d.exporter_name, d.exporter_id, d.exporter_country),
+            importer_member=declared_member_id(d.importer_name, d.importer_id, d.importer_country),
+        )
+        d = d.left_join(
+            of.rename(exporter_member="member_id", exporter_entity="entity_id"), "exporter_member"
+        )
+        d = d.left_join(
+            of.rename(importer_member="member_id", importer_entity="entity_id"), "importer_member"
+        )
+        codes = ws.stage_arrow(pa.table({"hs_code": pa.array(controlled_codes(ws), pa.string())}))
+        flagged = codes.mutate(controlled=ibis.literal(True))
+        d = d.left_join(flagged, d.hs_code.substr(0, 6) == flagged.hs_code)
+        return ws.materialize(
+            d.select(
+                date=d.date,
+                hs_code=d.hs_code,
+                value_usd=d.value_usd,
+                quantity=d.quantity,
+                exporter_entity=d.exporter_entity,
+                importer_entity=d.importer_entity,
+                exporter_country=d.exporter_country,
+                importer_country=d.importer_country,
+                controlled=d.controlled.fill_null(False),
+                source=d.source,
+                record=d.record,
+            )
+        )
+
+    return ws.memo(("entities.declared_trade",), build)
+
+
+def incorporated(ws: Workspace) -> ir.Table:
+    """entity_id, incorporation_date (the earliest a member record states), source, record of it."""
+    parties = ws.table("parties").filter(lambda t: t.incorporation_date.notnull())
+    of = entity_of(ws.table("entity_members"))
+    dated = parties.join(of, parties.party_id == of.member_id)
+    first = ibis.row_number().over(
+        group_by=dated.entity_id, order_by=[dated.incorporation_date, dated.record]
+    )
+    dated = dated.mutate(__rank=first)
+    dated = dated.filter(dated.__rank == 0)
+    return dated.select("entity_id", "incorporation_date", "source", "record")
+
+
+def subject(t: ir.Table, entity: ir.StringValue, label: ir.Table) -> ir.Table:
+    """Add subject_kind, subject_id, subject_name and country of ``entity`` (an entity id column of ``t``)."""
+    lookup = label.select(__subject="entity_id", __name="name", __kind="kind", __country="country")
+    joined = t.mutate(__subject=entity).left_join(lookup, "__subject")
+    return joined.mutate(
+        subject_kind=ibis.ifelse(joined.__kind == "person", "person", "company"),
+        subject_id=joined.__subject,
+        subject_name=joined.__name.coalesce(joined.__subject),
+        country=joined.__country,
+    ).drop("__subject", "__name", "__kind", "__country")
+
+
+def attach(t: ir.Table, other: ir.Table, key: str = "entity_id") -> ir.Table:
+    """``t`` with the other columns of ``other`` where their ``key`` matches (null where none does)."""
+    joined = t.left_join(other, key)
+    return joined.select(*t.columns, *[c for c in other.columns if c != key])
+
+
+def finding(t: ir.Table, detector: str, **values: Any) -> ir.Table:
+    """Fill the FINDINGS columns an entity finding does not use with nulls."""
+    defaults: dict[str, Any] = {
+        "detector": ibis.literal(detector),
+        "partner": ibis.null("string"),
+        "hs_code": ibis.null("string"),
+        "period": ibis.null("string"),
+        "view": ibis.null("string"),
+        "approximate": ibis.literal(False),
+    }
+    return t.mutate(**{**defaults, **values})
+
+
+__all__ = ["GRAPH", "EntityParams"]

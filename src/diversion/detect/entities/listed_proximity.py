@@ -1,0 +1,114 @@
+"""entities.listed_proximity: a hub firm within a few links of a listed or defence-sector party.
+
+Red flag: FinCEN/BIS alerts of 2022-2023 (customers or consignees linked to listed parties; "civil end
+user with military ties"); CASES.md (Kyrgyz firms shipping to known suppliers of Russia's defence
+industry; the "People's Front" paying Nebesnaya Mekhanika for a drone). The search starts at every listed
+or defence-linked entity (``graph/listed.py``: a defence topic, or a payment from a defence-sector payer)
+and follows trade, payment, licence and control links, at most ``max_hops``; ownership counts when the
+stake is a majority (``min_control_share``) or unstated, since a minority stake does not steer a firm, and
+a path holds one trade link at most (a supplier's customer's customer is its customer's concern). It flags
+firms registered in a hub country, closest first; the path is the explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+
+from diversion.detect.base import Detector, clip, conform
+from diversion.detect.entities.common import (
+    GRAPH,
+    EntityParams,
+    busy_entities,
+    control_edges,
+    finding,
+    names,
+    subject,
+)
+from diversion.graph.listed import defence_entities, listed_entities
+from diversion.graph.paths import CONTROL_KINDS, walk
+from diversion.store import Workspace
+
+KINDS = (*CONTROL_KINDS, "payment", "licence", "trade")
+
+
+@dataclass(frozen=True)
+class Params(EntityParams):
+    max_hops: int = field(default=2, metadata={"help": "Most links from a listed or defence party."})
+    min_control_share: float = field(
+        default=50.0, metadata={"help": "Least stated ownership share that counts as a link."}
+    )
+    defence_factor: float = field(
+        default=0.9, metadata={"help": "Score factor when the party reached is defence-linked, not listed."}
+    )
+
+
+def watched(ws: Workspace) -> ir.Table:
+    """entity_id, why, evidence: every listed or defence-linked entity."""
+    listed = listed_entities(ws, GRAPH)
+    listed = listed.select("entity_id", why="listed: " + listed.lists.join(", "), evidence=listed.evidence,
+                           is_listed=ibis.literal(True))  # fmt: skip
+    defence = defence_entities(ws, GRAPH)
+    defence = defence.select("entity_id", "why", "evidence", is_listed=ibis.literal(False))
+    both = ibis.union(listed, defence)
+    return both.group_by("entity_id").aggregate(
+        why=both.why.group_concat("; "),
+        evidence=both.evidence.collect().flatten(),
+        is_listed=both.is_listed.max(),
+    )
+
+
+def run(ws: Workspace, p: Params) -> ir.Table:
+    targets = ws.materialize(watched(ws))
+    edges = control_edges(ws, KINDS)
+    edges = edges.filter(
+        (edges.kind != "ownership") | edges.share.isnull() | (edges.share >= p.min_control_share)
+    )
+    edges = ws.materialize(edges)
+    reached = walk(ws, targets.select("entity_id"), edges, names(ws), p.max_hops,
+                   blocked=busy_entities(ws, edges, p.max_degree), outward=False)  # fmt: skip
+    # A supplier's customer's customer is the customer's concern: one trade link in a path, not two.
+    reached = reached.filter((reached.hops > 0) & ~reached.kinds.re_search(r"\|trade\|(.*\|)?trade\|"))
+    reached = reached.anti_join(targets.select(node="entity_id"), "node")
+    label = names(ws).select(node="entity_id", node_country="country", node_kind="kind")
+    reached = reached.join(label, "node")
+    reached = reached.filter(reached.node_country.isin(list(p.hubs)) & (reached.node_kind != "person"))
+    reached = reached.join(targets.rename(origin="entity_id", origin_evidence="evidence"), "origin")
+    closest = ibis.row_number().over(
+        group_by=reached.node, order_by=[reached.hops, ibis.desc(reached.is_listed), reached.text]
+    )
+    reached = reached.mutate(__rank=closest)
+    found = reached.filter(reached.__rank == 0)
+    found = subject(found, found.node, names(ws))
+    origin_name = names(ws).select(origin="entity_id", origin_name="name", partner="country")
+    found = found.left_join(origin_name, "origin")
+    base = clip(1.0 - 0.2 * found.hops.cast("float64"))
+    score = base * ibis.ifelse(found.is_listed, 1.0, p.defence_factor)
+    explanation = (
+        found.subject_name + " is " + found.hops.cast("string") + ibis.ifelse(found.hops == 1, " link", " links")
+        + " from " + found.origin_name.coalesce(found.origin) + " (" + found.why + "): " + found.subject_name
+        + found.text
+    )  # fmt: skip
+    out = finding(
+        found,
+        "entities.listed_proximity",
+        partner=found.partner,
+        score=score,
+        explanation=explanation,
+        metrics=ibis.map(
+            ibis.array(["hops", "listed"]),
+            ibis.array([found.hops.cast("float64"), found.is_listed.cast("float64")]),
+        ),
+        evidence=found.evidence.concat(found.origin_evidence),
+    )
+    return conform(out)
+
+
+DETECTOR = Detector(
+    name="entities.listed_proximity",
+    run=run,
+    params=Params,
+    rationale="FinCEN/BIS alerts 2022-2023 (links to listed parties, military end users); CASES.md cases 1, 3.",
+)
