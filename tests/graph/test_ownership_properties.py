@@ -184,7 +184,8 @@ def test_blocked_set_is_the_least_fixed_point(ws: Workspace, g: Graph) -> None:
 @given(g=graphs())
 def test_look_through_sums_simple_paths(ws: Workspace, g: Graph) -> None:
     edges, listed = _stage(ws, g)
-    rows = look_through(ws, edges, listed, GraphParams(max_layers=g.max_layers)).to_pyarrow().to_pylist()
+    exact = GraphParams(max_layers=g.max_layers, min_path_share=0.0)  # every path, however thin
+    rows = look_through(ws, edges, listed, exact).to_pyarrow().to_pylist()
     got = {r["entity_id"]: r["look_through_share"] for r in rows}
     assert len(got) == len(rows)
     total, count = _paths(g)

@@ -183,7 +183,8 @@ def test_fifty_percent_rule_holds_in_the_answer_key(demo: Path, demo_ws: tuple[W
             any(i in listed for i in m["list_ids"]) for m in entry["members"] if m["role"] == "listed owner"
         )
 
-        total = sum(_aggregate_share(own, o, target) for o in owners)
+        total = _ofac_aggregate(own, set(owners), target)
+        assert f"own {total:g}% " in entry["summary"], (entry["id"], total)
         assert (total >= 50) == (entry["type"] == "fifty_percent"), (entry["id"], total)
 
 
@@ -200,12 +201,15 @@ def test_cli_simulate_and_its_usage_errors(tmp_path: Path) -> None:
     assert diversion("simulate", "--out", tmp_path / "x").returncode == 2
 
 
-def _aggregate_share(own: Any, owner: str, firm: str) -> float:
-    """Percent of ``firm`` held by ``owner`` directly and through the companies it owns (no cycles here)."""
-    direct = float(own[(own.subject_id == owner) & (own.object_id == firm)].share.sum())
-    layers = own[(own.subject_id == owner) & (own.object_id != firm)]
-    through = zip(layers.object_id, layers.share, strict=True)
-    return direct + sum(share / 100 * _aggregate_share(own, held, firm) for held, share in through)
+def _ofac_aggregate(own: Any, listed: set[str], firm: str) -> float:
+    """Percent of ``firm`` blocked parties own under OFAC's 50 percent rule (FAQ 401): listed parties, and
+    entities they own 50% or more of, count with their whole stake (shares add up, never multiply)."""
+    links = list(zip(own.subject_id, own.object_id, own.share, strict=True))
+    blocked = set(listed)
+    for subject in {o for _, o, _ in links} - {firm}:
+        if sum(share for s, o, share in links if o == subject and s in blocked) >= 50:
+            blocked.add(subject)
+    return sum(float(share) for s, o, share in links if o == firm and s in blocked)
 
 
 def test_shipped_demo_world_is_what_its_seed_generates(tmp_path: Path) -> None:

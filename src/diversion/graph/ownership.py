@@ -117,7 +117,8 @@ def _holdings(edges: ir.Table, blocked: ir.Table) -> ir.Table:
 def look_through(ws: Workspace, edges: ir.Table, listed: ir.Table, p: GraphParams) -> ir.Table:
     """entity_id, look_through_share: the sum over ownership paths from listed owners of the product of the
     shares along the path, in percent; paths are simple, at most ``max_layers`` long, and pass through no
-    other listed party. Edges without a share carry nothing."""
+    other listed party. Edges without a share carry nothing; a path carrying less than ``min_path_share``
+    percent is counted but not followed further."""
     known = ws.materialize(edges.filter(edges.share.notnull()).select("owner", "owned", "share"))
     roots = listed.select("entity_id").distinct()
     is_listed = roots.select(owned="entity_id", __listed=ibis.literal(True))
@@ -148,7 +149,8 @@ def look_through(ws: Workspace, edges: ir.Table, listed: ir.Table, p: GraphParam
             break
         reached.append(step)
         # A listed party's holdings are counted from that party: do not walk through it.
-        frontier = ws.materialize(step.filter(~step.ends_listed).select("node", "path", "weight"))
+        onward = step.filter(~step.ends_listed & (step.weight * 100.0 >= p.min_path_share))
+        frontier = ws.materialize(onward.select("node", "path", "weight"))
     if frontier is not None:
         ws.drop_temp(frontier)
     ws.drop_temp(known)

@@ -26,6 +26,14 @@ class GraphParams:
         default=8,
         metadata={"help": "Most ownership layers followed from a listed owner (cycles end earlier)."},
     )
+    min_path_share: float = field(
+        default=0.1,
+        metadata={
+            "help": "Look-through: an ownership path carrying less than this percent is not followed further "
+            "(an entity's owners hold 100% at most, so a path's continuations add to any one entity at most "
+            "what the path carries; without a floor, paths multiply in dense registries)."
+        },
+    )
     max_hops: int = field(
         default=4, metadata={"help": "Most links in a path searched between two parties (`diversion path`)."}
     )

@@ -65,12 +65,19 @@ def directed(links: ir.Table, names: ir.Table, kinds: Sequence[str] | None = Non
         ("trade", "imported " + hs + "goods" + value + " from"),
         else_="is linked (" + chosen.kind + ") to",
     )  # fmt: skip
-    base = chosen.mutate(__forward=forward, __backward=backward)
-    out = base.select(start=base.subject_entity, end=base.object_entity, kind=base.kind, text=base.__forward,
-                      back=base.__backward, share=base.share, evidence=base.evidence)  # fmt: skip
-    back = base.select(start=base.object_entity, end=base.subject_entity, kind=base.kind, text=base.__backward,
-                       back=base.__forward, share=base.share, evidence=base.evidence)  # fmt: skip
+    # Each link twice, as two numbered directed edges: 2n reads subject -> object, 2n + 1 the other way, so
+    # a step's twin (the same link read backwards) is its number with the last bit flipped.
+    base = chosen.mutate(__forward=forward, __backward=backward, __n=ibis.row_number())
+    out = base.select(edge=base.__n * 2, start=base.subject_entity, end=base.object_entity, kind=base.kind,
+                      text=base.__forward, share=base.share, evidence=base.evidence)  # fmt: skip
+    back = base.select(edge=base.__n * 2 + 1, start=base.object_entity, end=base.subject_entity, kind=base.kind,
+                       text=base.__backward, share=base.share, evidence=base.evidence)  # fmt: skip
     return ibis.union(out, back)
+
+
+def twin(edge: ir.IntegerValue) -> ir.IntegerValue:
+    """The same link read the other way."""
+    return edge + 1 - 2 * (edge % 2)
 
 
 def busy(edges: ir.Table, max_degree: int) -> ir.Table:
@@ -83,33 +90,23 @@ def walk(
     ws: Workspace,
     starts: ir.Table,
     edges: ir.Table,
-    names: ir.Table,
     hops: int,
     *,
     blocked: ir.Table | None = None,
-    outward: bool = True,
 ) -> ir.Table:
-    """Every simple path of at most ``hops`` links from each start (``origin``), materialised.
-
-    Columns: origin, node, hops, ids (separated by ``ownership.SEP``), text, kinds (``|ownership|family|``), evidence. With
-    ``outward`` the text reads from the origin to the node; otherwise from the node to the origin (the
-    second half of a path met in the middle). Nodes in ``blocked`` end a path and are not walked through.
-    """
-    label = names.select(node="entity_id", node_label=names.name)
+    """Every simple path of at most ``hops`` links from each start, materialised, lean: ``origin``,
+    ``node``, ``hops``, ``ids`` (the entities visited, for the simple-path test) and ``steps`` (the
+    directed edges taken, in order; :func:`render` turns them into words). Nodes in ``blocked`` end a path
+    and are not walked through."""
+    lean = edges.select("edge", "start", "end")
     first = starts.select(origin="entity_id", node="entity_id").distinct()
-    first = first.left_join(label, "node")
-    first = first.select("origin", "node", node_label=first.node_label.coalesce(first.node))
-    no_evidence = ibis.null(EVIDENCE)  # typed (an empty array literal would not be, on DuckDB)
     frontier = ws.materialize(
         first.select(
             "origin",
             "node",
-            "node_label",
-            hops=ibis.literal(0, "int64"),
+            hops=ibis.literal(0).cast("int64"),
             ids=SEP + path_key(first.node) + SEP,
-            text=first.node_label if outward else ibis.literal(""),
-            kinds=ibis.literal("|"),
-            evidence=no_evidence,
+            steps=ibis.null("array<int64>"),  # typed: an empty array literal would not be, on DuckDB
         )
     )
     found = [frontier]
@@ -119,29 +116,16 @@ def walk(
         if stop is not None and hop > 1:
             walking = frontier.left_join(stop, "node")
             walking = walking.filter(walking.__stop.isnull()).drop("__stop")
-        step = walking.join(edges, walking.node == edges.start)
+        step = walking.join(lean, walking.node == lean.start)
         step = step.filter(~step.ids.contains(SEP + path_key(step.end) + SEP))
-        step = step.left_join(label.rename(end="node", end_label="node_label"), "end")
-        end_label = step.end_label.coalesce(step.end)
-        if outward:
-            text = step.text + " " + step.text_right + " " + end_label
-            ids = step.ids + path_key(step.end) + SEP
-            kinds = step.kinds + step.kind + "|"
-        else:  # read from the new node towards the origin
-            text = " " + step.back + " " + step.node_label + step.text
-            ids = SEP + path_key(step.end) + step.ids
-            kinds = "|" + step.kind + step.kinds
         step = ws.materialize(
             step.select(
                 origin=step.origin,
                 node=step.end,
-                node_label=end_label,
-                hops=ibis.literal(hop, "int64"),
-                ids=ids,
-                text=text,
-                kinds=kinds,
-                evidence=ibis.ifelse(
-                    step.hops == 0, step.evidence_right, step.evidence.concat(step.evidence_right)
+                hops=ibis.literal(hop).cast("int64"),
+                ids=step.ids + path_key(step.end) + SEP,
+                steps=ibis.ifelse(
+                    step.hops == 0, ibis.array([step.edge]), step.steps.concat(ibis.array([step.edge]))
                 ),
             )
         )
@@ -156,6 +140,51 @@ def walk(
     return result
 
 
+def render(
+    table: ir.Table,
+    edges: ir.Table,
+    names: ir.Table,
+    key: Sequence[str],
+    start: str,
+    *,
+    steps: str | None = "steps",
+    back_steps: str | None = None,
+) -> ir.Table:
+    """Words for the paths of ``table`` (rows identified by ``key``), reading from the entity in column
+    ``start``: first along the directed edges of ``steps``, then back along those of ``back_steps`` (a walk
+    made from the far end: read last to first, each link the other way). Adds ``text`` ("A is 100% owned
+    by B owns 60% of C"), ``kinds`` ("|ownership|ownership|") and ``evidence`` (every link's records)."""
+    parts = []
+    for column, backward in ((steps, False), (back_steps, True)):
+        if column is None:
+            continue
+        rows = table.select(*key, __steps=table[column])
+        flat = rows.filter(rows.__steps.length() > 0).unnest("__steps", offset="__offset")
+        if backward:  # after every forward step, last walked first
+            flat = flat.mutate(__edge=twin(flat.__steps), __pos=1000 - flat.__offset)
+        else:
+            flat = flat.mutate(__edge=flat.__steps, __pos=flat.__offset)
+        parts.append(flat.select(*key, "__edge", "__pos"))
+    flat = ibis.union(*parts) if len(parts) > 1 else parts[0]
+    flat = flat.join(edges.select(__edge="edge", __end="end", __kind="kind", __text="text", __evidence="evidence"),
+                     "__edge")  # fmt: skip
+    label = names.select(__end="entity_id", __label="name")
+    flat = flat.left_join(label, "__end")
+    flat = flat.mutate(__piece=" " + flat.__text + " " + flat.__label.coalesce(flat.__end))
+    words = flat.group_by(list(key)).aggregate(
+        __words=flat.__piece.group_concat("", order_by=flat.__pos),
+        kinds="|" + flat.__kind.group_concat("|", order_by=flat.__pos) + "|",
+        evidence=flat.__evidence.collect(order_by=flat.__pos).flatten(),
+    )
+    head = table.left_join(label.rename(**{start: "__end", "__head": "__label"}), start)
+    head = head.select(*table.columns, "__head")
+    out = head.left_join(words, list(key))
+    out = out.select(*table.columns, "__head", "__words", "kinds", "evidence")
+    return out.mutate(text=out.__head.coalesce(out[start]) + out.__words.coalesce("")).drop(
+        "__head", "__words"
+    )
+
+
 def between(
     ws: Workspace,
     pairs: ir.Table,
@@ -167,41 +196,42 @@ def between(
 ) -> ir.Table:
     """The shortest path (at most ``max_hops`` links) between each pair ``(a, b)``, met in the middle.
 
-    Returns a, b, hops, text (from a to b), kinds, ids, evidence; pairs with no such path are absent.
+    A path of L links is a walk of ceil((L-1)/2) links from a, one link in the middle and a walk of
+    floor((L-1)/2) links from b: only the two short walks are stored, the middle link is joined on the fly.
+    Returns a, b, hops, steps, text (from a to b), kinds, evidence; pairs with no such path are absent.
     """
-    out_hops, in_hops = (max_hops + 1) // 2, max_hops // 2
-    starts_a = pairs.select(entity_id=pairs.a).distinct()
-    starts_b = pairs.select(entity_id=pairs.b).distinct()
-    forward = walk(ws, starts_a, edges, names, out_hops, blocked=blocked)
-    backward = walk(ws, starts_b, edges, names, in_hops, blocked=blocked, outward=False)
-    f = forward.rename(a="origin", f_hops="hops", f_ids="ids", f_text="text", f_kinds="kinds",
-                       f_evidence="evidence").drop("node_label")  # fmt: skip
-    g = backward.rename(b="origin", g_hops="hops", g_ids="ids", g_text="text", g_kinds="kinds",
-                        g_evidence="evidence").drop("node_label")  # fmt: skip
-    met = pairs.select("a", "b").distinct().join(f, "a").join(g, ["b", "node"])
-    if blocked is not None:  # a busy entity in the middle is passed through: not a path
-        met = met.left_join(blocked.select(node="entity_id", __busy=ibis.literal(True)), "node")
-        met = met.filter(met.__busy.isnull() | (met.node == met.a) | (met.node == met.b)).drop("__busy")
-    met = met.mutate(hops=met.f_hops + met.g_hops)
-    met = met.filter((met.hops > 0) & (met.hops <= max_hops))
-    best = ibis.row_number().over(group_by=[met.a, met.b], order_by=[met.hops, met.f_text + met.g_text])
-    met = met.mutate(__rank=best)
+    out_hops, in_hops = max_hops // 2, (max_hops - 1) // 2
+    pairs = pairs.select("a", "b").distinct()
+    forward = walk(ws, pairs.select(entity_id=pairs.a).distinct(), edges, out_hops, blocked=blocked)
+    backward = walk(ws, pairs.select(entity_id=pairs.b).distinct(), edges, in_hops, blocked=blocked)
+    f = forward.rename(a="origin", x="node", f_hops="hops", f_ids="ids", f_steps="steps")
+    g = backward.rename(b="origin", y="node", g_hops="hops", g_ids="ids", g_steps="steps")
+    middle = edges.select(edge="edge", x="start", y="end")
+    met = pairs.join(f, "a").join(middle, "x").join(g, ["b", "y"])
+    if blocked is not None:  # a busy entity is a path's end, never its middle
+        busy_x = blocked.select(x="entity_id", __bx=ibis.literal(True))
+        busy_y = blocked.select(y="entity_id", __by=ibis.literal(True))
+        met = met.left_join(busy_x, "x").left_join(busy_y, "y")
+        met = met.filter((met.__bx.isnull() | (met.x == met.a)) & (met.__by.isnull() | (met.y == met.b)))
+    met = met.mutate(hops=met.f_hops + 1 + met.g_hops)
+    met = met.filter(met.hops <= max_hops)
+    # A path visiting an entity twice has a shorter one beside it: the shortest is simple.
+    shortest = ibis.row_number().over(
+        group_by=[met.a, met.b], order_by=[met.hops, met.edge, met.f_ids, met.g_ids]
+    )
+    met = met.mutate(__rank=shortest)
     met = met.filter(met.__rank == 0)
-    result = ws.materialize(
+    middle_step = ibis.array([met.edge])
+    chosen = ws.materialize(
         met.select(
             "a",
             "b",
             "hops",
-            text=met.f_text + met.g_text,
-            kinds=met.f_kinds + met.g_kinds.substr(1),
-            ids=met.f_ids + met.g_ids.substr(met.node.length() + 2),
-            evidence=ibis.cases(
-                (met.f_hops == 0, met.g_evidence),
-                (met.g_hops == 0, met.f_evidence),
-                else_=met.f_evidence.concat(met.g_evidence),
-            ),
+            steps=ibis.ifelse(met.f_steps.isnull(), middle_step, met.f_steps.concat(middle_step)),
+            back_steps=met.g_steps,
         )
     )
-    ws.drop_temp(forward)
-    ws.drop_temp(backward)
+    result = ws.materialize(render(chosen, edges, names, ["a", "b"], "a", back_steps="back_steps"))
+    for table in (forward, backward, chosen):
+        ws.drop_temp(table)
     return result

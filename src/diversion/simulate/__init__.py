@@ -21,13 +21,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from diversion.simulate import declarations, flows, registries, schemes, trade, world
+from diversion.simulate import control, declarations, flows, registries, schemes, trade, world
 from diversion.simulate import names as names_
 from diversion.simulate.goods import catalogue
 from diversion.simulate.params import SCALES, Params, params_for
 from diversion.simulate.reference import CALIBRATED_HUB, plant_reference_cases
 
-__all__ = ["SCALES", "Params", "Summary", "params_for", "simulate"]
+__all__ = ["SCALES", "Params", "Summary", "params_for", "planted_world", "simulate"]
 
 TRUTH_VERSION = 1
 BACKGROUND_VARIANCE = 0.3
@@ -76,12 +76,8 @@ def simulate(
         shutil.rmtree(inputs)
     work = out / ".simulate-work"
     work.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    built = world.build(params, rng)
-    planter = schemes.Planter(built, random.Random(rng.getrandbits(64)))
-    if params.reference_cases:
-        planter.reserved_hubs = (CALIBRATED_HUB,)
-    _plant(planter, params)
+    planter = planted_world(seed, params)
+    built = planter.world
     try:
         step("trade")
         shipments = _write_shipments(built, planter, seed, work / "shipments.parquet")
@@ -133,6 +129,17 @@ def simulate(
     )
 
 
+def planted_world(seed: int, params: Params) -> schemes.Planter:
+    """The world of ``seed`` with every scheme and decoy planted in it, before any trade is generated."""
+    rng = random.Random(seed)
+    built = world.build(params, rng)
+    planter = schemes.Planter(built, random.Random(rng.getrandbits(64)))
+    if params.reference_cases:
+        planter.reserved_hubs = (CALIBRATED_HUB,)
+    _plant(planter, params)
+    return planter
+
+
 def _plant(planter: schemes.Planter, params: Params) -> None:
     for i in range(params.schemes_per_type):
         for plant in schemes.SCHEMES:
@@ -142,6 +149,11 @@ def _plant(planter: schemes.Planter, params: Params) -> None:
             plant(planter, schemes.LEVELS[i % len(schemes.LEVELS)])
     if params.reference_cases:
         plant_reference_cases(planter)
+    # Decoys added later: planted last, from generators of their own, so earlier worlds stay as they were.
+    planter.begin_late()
+    for i in range(params.decoys_per_type):
+        for plant in control.DECOYS:
+            plant(planter, schemes.LEVELS[i % len(schemes.LEVELS)])
 
 
 def _write_shipments(built: world.World, planter: schemes.Planter, seed: int, path: Path) -> int:

@@ -63,7 +63,7 @@ SCALES: Final = {
     "medium": Params(declarations=1_000_000, schemes_per_type=10, decoys_per_type=4),
     "large": Params(declarations=10_000_000, schemes_per_type=25, decoys_per_type=8),
 }
-"""``small`` has 4 x 8 = 32 schemes of every type and 12 decoys (issue #4: at least 30 and 10)."""
+"""``small`` has 4 x 8 = 32 schemes of every type and 2 x 8 = 16 decoys (issue #4: at least 30 and 10)."""
 
 
 def params_for(scale: str | None, declarations: int | None) -> Params:

@@ -21,6 +21,8 @@ from diversion.simulate import names
 from diversion.simulate.params import DESTINATION
 from diversion.simulate.world import Firm, Person, Relation, World
 
+MILITARY_ROLES: Final = ("defence", "military_support")
+"""Firm roles a registry publishes with the FtM topic ``mil``."""
 REGISTRY_COLUMNS: Final = (
     "party_id",
     "kind",
@@ -202,6 +204,9 @@ def _ftm_company(firm: Firm) -> dict[str, Any]:
         "address": [firm.address],
         "phone": [firm.phone],
         "incorporationDate": [_day(firm.incorporated)],
+        # Registries and OpenSanctions mark the military sector (FtM topic "mil"): defence suppliers and the
+        # organisations that equip units (the "People's Front" of CASES.md).
+        "topics": ["mil"] if firm.role in MILITARY_ROLES else [],
     }
     return {
         "id": firm.id,

@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Final
 
 from diversion.simulate.goods import GOODS, Good, good, index
 from diversion.simulate.params import CUTOFF, DESTINATION, EU_ORIGINS, HUBS
@@ -69,6 +70,14 @@ class Planter:
     hidden_ids: dict[str, float] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # hub firm id -> where its goods were made
     reserved_hubs: tuple[str, ...] = ()  # hubs whose watched trade a reconstruction calibrates
+    late: bool = False  # planting after everything else: new firms stay out of background trade
+
+    def begin_late(self) -> None:
+        """Plant from here on with generators of their own, seeded by one last draw of the planter's, and
+        keep new firms out of background trade: what was planted before stays byte-identical for a seed."""
+        self.rng = random.Random(self.rng.getrandbits(64))
+        self.world.rng = random.Random(self.rng.getrandbits(64))
+        self.late = True
 
     def hubs(self, choices: tuple[str, ...]) -> tuple[str, ...]:
         """Hub countries a generated scheme may use (all but those a reconstruction reserves)."""
@@ -158,9 +167,10 @@ class Planter:
         founded = (
             day_between(self.rng, CUTOFF + timedelta(days=20), CUTOFF + timedelta(days=200)) if new else None
         )
-        size = 0.0 if new or role not in COVER_ROLES else self.rng.uniform(0.2, 1.0)
+        size = 0.0 if new or self.late or role not in COVER_ROLES else self.rng.uniform(0.2, 1.0)
         firm = self.world.add_firm(country, role, incorporated=founded, size=size, **kw)  # type: ignore[arg-type]
         firm.planted = True
+        firm.background = not self.late
         return firm
 
     def existing(self, countries: tuple[str, ...], roles: tuple[str, ...]) -> Firm:
@@ -376,19 +386,56 @@ def markup(p: Planter, level: Difficulty) -> None:
     p.relay(plan, level, supplier, hub, [buyer], _watched(rng), rng.randint(2, 4), markup=factor)
 
 
-def fifty_percent(p: Planter, level: Difficulty, *, aggregate: float = 54.0, innocent: bool = False) -> None:
-    """A trading firm owned 50% or more in aggregate, through layers, by listed parties."""
+FIFTY_AGGREGATES: Final = (50.0, 54.0, 70.0)
+"""What listed parties own of a ``fifty_percent`` firm, in turn: 50% exactly is blocked too."""
+NEAR_FIFTY: Final = 49.9
+"""What they own of a ``near_fifty_percent`` decoy's firm: just under the rule."""
+DIRECT_PART: Final = 0.55
+"""The listed person's direct stake as a part of the aggregate; the blocked holding holds the rest."""
+
+
+def ofac_stakes(aggregate: float) -> tuple[float, float]:
+    """A direct stake and a blocked holding's stake, two decimals each, adding up to exactly ``aggregate``.
+
+    OFAC FAQ 401: an entity owned 50% or more in aggregate by blocked persons is blocked itself, and its
+    whole stake in another entity counts towards what blocked persons own of it (stakes add up; they are
+    not multiplied through the blocked entity).
+    """
+    first = round(aggregate * DIRECT_PART, 2)
+    for cents in range(100):
+        for direct in (round(first - cents / 100, 2), round(first + cents / 100, 2)):
+            held = round(aggregate - direct, 2)
+            if direct + held == aggregate:
+                return direct, held
+    raise ValueError(f"no two-decimal stakes add up to {aggregate}")
+
+
+def fifty_percent(
+    p: Planter, level: Difficulty, *, aggregate: float | None = None, innocent: bool = False
+) -> None:
+    """A trading firm owned 50% or more in aggregate by listed parties, directly and through a holding.
+
+    A listed company owns 60% of the holding, so under OFAC's rule the holding is blocked and its whole
+    stake counts: the listed person's direct stake plus the holding's is the aggregate (``FIFTY_AGGREGATES``
+    in turn, or ``aggregate``).
+    """
     rng = p.rng
     kind = "near_fifty_percent" if innocent else "fifty_percent"
-    summary = f"listed parties own {aggregate:g}% of a trading firm in aggregate, through a holding"
+    if aggregate is None:
+        done = sum(plan.type == kind for plan in p.planted)
+        aggregate = FIFTY_AGGREGATES[done % len(FIFTY_AGGREGATES)]
+    direct, held = ofac_stakes(aggregate)
+    verdict = "under 50%: not blocked" if aggregate < 50 else "50% or more: blocked"
+    summary = (
+        f"listed parties own {aggregate:g}% of a trading firm under OFAC's 50% rule ({verdict}): "
+        f"{direct:g}% directly and {held:g}% through a holding a listed company owns 60% of"
+    )
     plan = p.new_plan(kind, level, innocent, summary)
     first, second = p.world.add_person(DESTINATION), p.firm(DESTINATION, "holding")
     holding = p.firm(p.hub(("AE", "TR", "KZ")), "holding")
     target = p.firm(p.hub(("AE", "TR", "KZ", "AM")), "trader")
     for listed in (first, second):
         p.listed(plan, listed)
-    direct = round(aggregate * 0.55, 1)
-    through = aggregate - direct  # second owns 60% of the holding, which owns (through / 0.6)% of the target
     p.relate(
         plan, "ownership", first.id, target.id, share=direct, role="shareholder", start=target.incorporated
     )
@@ -396,23 +443,10 @@ def fifty_percent(p: Planter, level: Difficulty, *, aggregate: float = 54.0, inn
         plan, "ownership", second.id, holding.id, share=60.0, role="shareholder", start=holding.incorporated
     )
     p.relate(
-        plan,
-        "ownership",
-        holding.id,
-        target.id,
-        share=round(through / 0.6, 2),
-        role="shareholder",
-        start=target.incorporated,
+        plan, "ownership", holding.id, target.id, share=held, role="shareholder", start=target.incorporated
     )
     rest = p.world.add_person(target.country)
-    p.relate(
-        plan,
-        "ownership",
-        rest.id,
-        target.id,
-        share=round(100 - direct - through / 0.6, 2),
-        role="shareholder",
-    )
+    p.relate(plan, "ownership", rest.id, target.id, share=round(100 - aggregate, 2), role="shareholder")
     for party, role in (
         (first, "listed owner"),
         (second, "listed owner"),
@@ -522,7 +556,8 @@ def consumer_reexport(p: Planter, level: Difficulty) -> None:
 
 
 def near_fifty(p: Planter, level: Difficulty) -> None:
-    fifty_percent(p, level, aggregate=49.0, innocent=True)
+    """The ``fifty_percent`` structure summing to 49.9% under OFAC's rule: nothing is blocked."""
+    fifty_percent(p, level, aggregate=NEAR_FIFTY, innocent=True)
 
 
 def namesake(p: Planter, level: Difficulty) -> None:

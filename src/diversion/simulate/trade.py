@@ -82,7 +82,8 @@ def pools(world: World) -> Pools:
         weight = size[index]
         return index, weight / weight.sum()
 
-    ordinary = np.isin(roles, ["manufacturer", "distributor", "trader", "consignee"])
+    trades = np.array([f.background for f in world.firms], dtype=bool)
+    ordinary = np.isin(roles, ["manufacturer", "distributor", "trader", "consignee"]) & trades
     return Pools(
         origin=pool(np.isin(country, ORIGINS) & ordinary),
         hub=pool(np.isin(country, HUBS) & ordinary),

@@ -122,6 +122,9 @@ class Firm:
     phone: str
     ident: dict[str, str] = field(default_factory=dict)
     planted: bool = False  # made for a scheme or a decoy
+    background: bool = (
+        True  # False: trades only in planted shipments (planted after the trade pools were set)
+    )
 
     @property
     def national_id(self) -> str:

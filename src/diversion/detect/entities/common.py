@@ -66,12 +66,19 @@ def names(ws: Workspace) -> ir.Table:
     return ws.memo(("entities.names",), lambda: ws.materialize(entity_names(ws)))
 
 
+def all_edges(ws: Workspace) -> ir.Table:
+    """Every link in both directions, with words and numbered once (``graph.paths.directed``)."""
+    return ws.memo(("entities.edges",), lambda: ws.materialize(directed(ws.table("links"), names(ws))))
+
+
 def control_edges(ws: Workspace, kinds: tuple[str, ...]) -> ir.Table:
-    """The links of these kinds in both directions, with words (``graph.paths.directed``), materialised."""
-    return ws.memo(
-        ("entities.edges", kinds),
-        lambda: ws.materialize(directed(ws.table("links"), names(ws), kinds)),
-    )
+    """The directed edges of links of these kinds (numbered as in :func:`all_edges`), materialised."""
+
+    def build() -> ir.Table:
+        edges = all_edges(ws)
+        return ws.materialize(edges.filter(edges.kind.isin(list(kinds))))
+
+    return ws.memo(("entities.edges", kinds), build)
 
 
 def busy_entities(ws: Workspace, edges: ir.Table, max_degree: int) -> ir.Table:

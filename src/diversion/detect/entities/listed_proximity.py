@@ -21,6 +21,7 @@ from diversion.detect.base import Detector, clip, conform
 from diversion.detect.entities.common import (
     GRAPH,
     EntityParams,
+    all_edges,
     busy_entities,
     control_edges,
     finding,
@@ -28,10 +29,10 @@ from diversion.detect.entities.common import (
     subject,
 )
 from diversion.graph.listed import defence_entities, listed_entities
-from diversion.graph.paths import CONTROL_KINDS, walk
+from diversion.graph.paths import CONTROL_KINDS, render, walk
 from diversion.store import Workspace
 
-KINDS = (*CONTROL_KINDS, "payment", "licence", "trade")
+KINDS = (*CONTROL_KINDS, "payment", "licence")
 
 
 @dataclass(frozen=True)
@@ -62,25 +63,37 @@ def watched(ws: Workspace) -> ir.Table:
 
 def run(ws: Workspace, p: Params) -> ir.Table:
     targets = ws.materialize(watched(ws))
-    edges = control_edges(ws, KINDS)
-    edges = edges.filter(
-        (edges.kind != "ownership") | edges.share.isnull() | (edges.share >= p.min_control_share)
+    steering = control_edges(ws, KINDS)
+    steering = steering.filter(
+        (steering.kind != "ownership") | steering.share.isnull() | (steering.share >= p.min_control_share)
     )
-    edges = ws.materialize(edges)
-    reached = walk(ws, targets.select("entity_id"), edges, names(ws), p.max_hops,
-                   blocked=busy_entities(ws, edges, p.max_degree), outward=False)  # fmt: skip
-    # A supplier's customer's customer is the customer's concern: one trade link in a path, not two.
-    reached = reached.filter((reached.hops > 0) & ~reached.kinds.re_search(r"\|trade\|(.*\|)?trade\|"))
+    steering = ws.materialize(steering)
+    walked = walk(ws, targets.select("entity_id"), steering, p.max_hops,
+                  blocked=busy_entities(ws, steering, p.max_degree))  # fmt: skip
+    # Then one trade link at most, as the last step: the firm trading with a party close to the list (a
+    # supplier's customer's customer is its customer's concern, not a path worth reading).
+    trade = control_edges(ws, ("trade",)).select("edge", "start", "end")
+    near = walked.filter(walked.hops < p.max_hops)
+    traded = near.join(trade, near.node == trade.start)
+    traded = traded.select(
+        "origin",
+        node=traded.end,
+        hops=(traded.hops + 1).cast("int64"),
+        steps=ibis.ifelse(traded.hops == 0, ibis.array([traded.edge]),
+                          traded.steps.concat(ibis.array([traded.edge]))),
+    )  # fmt: skip
+    reached = ibis.union(walked.filter(walked.hops > 0).drop("ids"), traded)
     reached = reached.anti_join(targets.select(node="entity_id"), "node")
     label = names(ws).select(node="entity_id", node_country="country", node_kind="kind")
     reached = reached.join(label, "node")
     reached = reached.filter(reached.node_country.isin(list(p.hubs)) & (reached.node_kind != "person"))
     reached = reached.join(targets.rename(origin="entity_id", origin_evidence="evidence"), "origin")
     closest = ibis.row_number().over(
-        group_by=reached.node, order_by=[reached.hops, ibis.desc(reached.is_listed), reached.text]
+        group_by=reached.node, order_by=[reached.hops, ibis.desc(reached.is_listed), reached.origin]
     )
     reached = reached.mutate(__rank=closest)
-    found = reached.filter(reached.__rank == 0)
+    chosen = ws.materialize(reached.filter(reached.__rank == 0).drop("__rank"))
+    found = render(chosen, all_edges(ws), names(ws), ["node"], "node", steps=None, back_steps="steps")
     found = subject(found, found.node, names(ws))
     origin_name = names(ws).select(origin="entity_id", origin_name="name", partner="country")
     found = found.left_join(origin_name, "origin")
@@ -88,8 +101,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
     score = base * ibis.ifelse(found.is_listed, 1.0, p.defence_factor)
     explanation = (
         found.subject_name + " is " + found.hops.cast("string") + ibis.ifelse(found.hops == 1, " link", " links")
-        + " from " + found.origin_name.coalesce(found.origin) + " (" + found.why + "): " + found.subject_name
-        + found.text
+        + " from " + found.origin_name.coalesce(found.origin) + " (" + found.why + "): " + found.text
     )  # fmt: skip
     out = finding(
         found,

@@ -35,7 +35,7 @@ from diversion.store import Workspace
 
 @dataclass(frozen=True)
 class Params(EntityParams):
-    max_hops: int = field(default=4, metadata={"help": "Most links between the two partners."})
+    max_hops: int = field(default=3, metadata={"help": "Most links between the two partners."})
     contact_only: float = field(
         default=0.6, metadata={"help": "Score factor of a path made only of shared addresses or phones."}
     )
