@@ -176,11 +176,18 @@ def run_ownership(edges: int) -> dict[str, Any]:
     }
 
 
+MEMORY_LIMIT = os.environ.get("DIVERSION_MEMORY_LIMIT", "8GB")
+"""DuckDB's memory cap in the measures (the target allows 12 GiB for the whole process)."""
+
+
 def measure(args: list[str]) -> dict[str, Any]:
     """Run one measure in a child process: its wall seconds and peak memory, and what it returned."""
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.graph_scale", *args], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "benchmarks.graph_scale", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "DIVERSION_MEMORY_LIMIT": MEMORY_LIMIT},
     )
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read() if proc.stdout else ""
@@ -207,6 +214,7 @@ def main() -> None:
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
+        "memory_limit": MEMORY_LIMIT,
         "detectors": detectors,
         "ownership": ownership,
         "targets": {

@@ -463,6 +463,12 @@ def graph_command(
 @app.command()
 def entity(
     name: Annotated[str, typer.Argument(help="A name in any script, an entity id or a record id.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Apply the 50% rule to the stakes held on this day (YYYY-MM-DD; default today)."
+        ),
+    ] = None,
     db: DbOption = settings.DB_PATH,
     backend: BackendOption = settings.BACKEND,
     as_json: JsonOption = False,
@@ -472,19 +478,30 @@ def entity(
 
     Example: diversion entity "Aspan Arba" --db work.duckdb
     """
-    from diversion.graph import dossier as dossiers
+    from datetime import date
 
+    from diversion.graph import dossier as dossiers
+    from diversion.graph.params import GraphParams
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise typer.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
     with workspace(db, backend) as ws:
         try:
             dossiers.ensure_graph(ws)
             match = dossiers.one(ws, name)
-            found = dossiers.dossier(ws, match.entity_id)
+            others = dossiers.find(ws, name)[1:]
+            found = dossiers.dossier(ws, match.entity_id, GraphParams(as_of=day))
         except DiversionError as exc:
             fail(exc)
     if as_json:
-        print(json.dumps({"match": match.__dict__, **found.to_dict()}, ensure_ascii=False, default=str))
+        shown = {"match": match.__dict__, "other_matches": [m.__dict__ for m in others], **found.to_dict()}
+        print(json.dumps(shown, ensure_ascii=False, default=str))
         return
     render_dossier(found, match)
+    if others:
+        out.print("also matching: " + "; ".join(f"{m.name} ({m.entity_id})" for m in others), highlight=False)
 
 
 def render_dossier(d: Any, match: Any) -> None:
@@ -499,9 +516,10 @@ def render_dossier(d: Any, match: Any) -> None:
     out.print(f"records: {len(d.members)} (" + "; ".join(f"{m['source']}#{m['record']}" for m in d.members[:5])
               + (" ..." if len(d.members) > 5 else "") + ")", highlight=False)  # fmt: skip
     out.print("lists: " + (", ".join(d.lists) if d.lists else "none"), highlight=False)
-    people = Table("owner", "share", "country", title="owners")
+    people = Table("owner", "share", "country", "from", "until", title="owners")
     for o in d.owners:
-        people.add_row(o["other_name"], _share(o["share"]), o["other_country"] or "")
+        people.add_row(o["other_name"], _share(o["share"]), o["other_country"] or "", o["start_date"] or "",
+                       o["end_date"] or "")  # fmt: skip
     if d.owners:
         out.print(people)
     if d.holdings:
@@ -509,7 +527,10 @@ def render_dossier(d: Any, match: Any) -> None:
         for o in d.holdings:
             held.add_row(o["other_name"], _share(o["share"]), o["other_country"] or "")
         out.print(held)
-    if d.fifty_percent:
+    if d.fifty_percent and d.fifty_percent["status"] == "listed":
+        out.print(f"50% rule: listed itself; listed owners hold {d.fifty_percent['blocked_share']:g}% of it",
+                  highlight=False)  # fmt: skip
+    elif d.fifty_percent:
         rule = d.fifty_percent
         out.print(f"50% rule: [bold]{rule['status']}[/], listed owners hold {rule['blocked_share']:g}% "
                   f"(look-through {rule['look_through_share']:g}%): {rule['holdings']}", highlight=False)  # fmt: skip

@@ -64,7 +64,7 @@ def aggregate_ownership(ws: Workspace, p: GraphParams = DEFAULT) -> ir.Table:
     workspace state."""
 
     def build() -> ir.Table:
-        edges = ws.materialize(ownership_edges(ws.table("links")))
+        edges = ws.materialize(ownership_edges(ws.table("links"), p.as_of))
         listed = ws.materialize(listed_entities(ws, p).select("entity_id"))
         blocking = blocked_by_ownership(ws, edges, listed, p)
         through = look_through(ws, edges, listed, p)

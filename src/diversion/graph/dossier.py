@@ -202,7 +202,9 @@ def paths_to_listed(ws: Workspace, entity_id: str, p: GraphParams = DEFAULT) -> 
     start = ws.stage_arrow(pa.table({"a": [entity_id]}))
     pairs = start.cross_join(listed.select(b="entity_id")).filter(lambda t: t.a != t.b)
     found = between(ws, ws.materialize(pairs), edges, names, p.max_hops)
-    rows: list[dict[str, Any]] = ws.to_arrow(found.order_by(["hops", "b"]).limit(20).drop("ids")).to_pylist()
+    rows: list[dict[str, Any]] = ws.to_arrow(
+        found.order_by(["hops", "b"]).limit(20).drop("steps", "back_steps")
+    ).to_pylist()
     ws.drop_temp(edges)
     return rows
 
@@ -213,6 +215,6 @@ def path(ws: Workspace, a: str, b: str, p: GraphParams = DEFAULT, hops: int | No
     edges = ws.materialize(directed(ws.table("links"), names))
     pairs = ws.stage_arrow(pa.table({"a": [a], "b": [b]}))
     found = between(ws, pairs, edges, names, hops or p.max_hops)
-    rows = ws.to_arrow(found.drop("ids")).to_pylist()
+    rows = ws.to_arrow(found.drop("steps", "back_steps")).to_pylist()
     ws.drop_temp(edges)
     return rows[0] if rows else {}

@@ -20,6 +20,7 @@ from diversion.graph.params import GraphParams
 from diversion.model.schema import columns, schema
 from diversion.resolve.features import contact_keys, declared_member_id
 
+SEP: Final = "\x1f"
 KIND_SPELLINGS: Final = {"license": "licence", "licenses": "licence", "licences": "licence"}
 """Relation kinds as sources spell them -> the graph's word."""
 
@@ -30,8 +31,8 @@ def entity_of(members: ir.Table) -> ir.Table:
 
 
 def relation_links(relations: ir.Table, members: ir.Table) -> ir.Table:
-    """One link per distinct stated fact between two entities (the same ownership stated by two sources is
-    one link citing both)."""
+    """One link per distinct stated fact between two entities (the same ownership stated by several sources
+    is one link citing the first and the last of them)."""
     of = entity_of(members)
     subject = of.rename(subject_id="member_id", subject_entity="entity_id")
     obj = of.rename(object_id="member_id", object_entity="entity_id")
@@ -57,10 +58,15 @@ def relation_links(relations: ir.Table, members: ir.Table) -> ir.Table:
     facts = facts.filter(facts.subject_entity != facts.object_entity)
     key = ["kind", "subject_entity", "object_entity", "share", "role", "start_date", "end_date", "amount",
            "currency", "description"]  # fmt: skip
-    grouped = facts.group_by(key).aggregate(
-        evidence=ibis.struct({"source": facts.source, "record": facts.record}).collect()
-    )
-    return _conform(grouped)
+    # The first and the last record stating each fact (plain aggregates: they spill to disk, where
+    # collecting every record of ten million relations into lists would not).
+    cited = facts.mutate(__cite=facts.source + SEP + facts.record)
+    grouped = cited.group_by(key).aggregate(__first=cited.__cite.min(), __last=cited.__cite.max())
+    first, last = grouped.__first.split(SEP), grouped.__last.split(SEP)
+    one = ibis.struct({"source": first[0], "record": first[1]})
+    other = ibis.struct({"source": last[0], "record": last[1]})
+    evidence = ibis.ifelse(grouped.__first == grouped.__last, ibis.array([one]), ibis.array([one, other]))
+    return _conform(grouped.mutate(evidence=evidence))
 
 
 def contact_links(parties: ir.Table, members: ir.Table, p: GraphParams) -> ir.Table:

@@ -22,6 +22,7 @@ it is significant but below the rule (FAQ 398), so both figures are reported.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import ibis
 import ibis.expr.types as ir
@@ -41,12 +42,15 @@ def path_key(entity: ir.StringValue) -> ir.StringValue:
     return entity.replace(SEP, "?")
 
 
-def ownership_edges(links: ir.Table) -> ir.Table:
-    """owner, owned, share (the largest stated; null when no source gives one), evidence.
+def ownership_edges(links: ir.Table, as_of: date | None = None) -> ir.Table:
+    """owner, owned, share (the largest stated; null when no source gives one), evidence: the holdings that
+    have not ended by ``as_of`` (default today).
 
-    Several sources stating the same holding are one edge (not added up).
+    Several sources stating the same holding are one edge (not added up). A stake that ended is history: a
+    registry extract listing a 48% holding that ended in 2023 and the 51% that replaced it owns 51%.
     """
-    owns = links.filter(links.kind == "ownership")
+    day = as_of or date.today()
+    owns = links.filter((links.kind == "ownership") & (links.end_date.isnull() | (links.end_date >= day)))
     cited = owns.select(
         owner=owns.subject_entity, owned=owns.object_entity, share=owns.share, evidence=owns.evidence
     )

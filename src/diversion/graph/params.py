@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,11 @@ class GraphParams:
         default=50.0,
         metadata={"help": "OFAC's 50 percent rule: owned this much or more in aggregate by blocked persons."},
     )
+    as_of: date | None = field(
+        default=None,
+        metadata={"help": "Ownership counts when it has not ended by this day (default: today); ended stakes "
+                  "are history, shown but not added up."},
+    )  # fmt: skip
     max_layers: int = field(
         default=8,
         metadata={"help": "Most ownership layers followed from a listed owner (cycles end earlier)."},

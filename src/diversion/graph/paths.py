@@ -69,9 +69,10 @@ def directed(links: ir.Table, names: ir.Table, kinds: Sequence[str] | None = Non
     # a step's twin (the same link read backwards) is its number with the last bit flipped.
     base = chosen.mutate(__forward=forward, __backward=backward, __n=ibis.row_number())
     out = base.select(edge=base.__n * 2, start=base.subject_entity, end=base.object_entity, kind=base.kind,
-                      text=base.__forward, share=base.share, evidence=base.evidence)  # fmt: skip
+                      text=base.__forward, share=base.share, amount=base.amount, evidence=base.evidence)  # fmt: skip
     back = base.select(edge=base.__n * 2 + 1, start=base.object_entity, end=base.subject_entity, kind=base.kind,
-                       text=base.__backward, share=base.share, evidence=base.evidence)  # fmt: skip
+                       text=base.__backward, share=base.share, amount=base.amount,
+                       evidence=base.evidence)  # fmt: skip
     return ibis.union(out, back)
 
 

@@ -105,6 +105,10 @@ def declared_trade(ws: Workspace) -> ir.Table:
         d = d.left_join(
             of.rename(importer_member="member_id", importer_entity="entity_id"), "importer_member"
         )
+        # A declaration that leaves a party's country blank (EAEU forms often do) takes the entity's.
+        where = names(ws).select("entity_id", "country")
+        d = d.left_join(where.rename(exporter_entity="entity_id", exporter_home="country"), "exporter_entity")
+        d = d.left_join(where.rename(importer_entity="entity_id", importer_home="country"), "importer_entity")
         codes = ws.stage_arrow(pa.table({"hs_code": pa.array(controlled_codes(ws), pa.string())}))
         flagged = codes.mutate(controlled=ibis.literal(True))
         d = d.left_join(flagged, d.hs_code.substr(0, 6) == flagged.hs_code)
@@ -116,8 +120,8 @@ def declared_trade(ws: Workspace) -> ir.Table:
                 quantity=d.quantity,
                 exporter_entity=d.exporter_entity,
                 importer_entity=d.importer_entity,
-                exporter_country=d.exporter_country,
-                importer_country=d.importer_country,
+                exporter_country=d.exporter_country.coalesce(d.exporter_home),
+                importer_country=d.importer_country.coalesce(d.importer_home),
                 controlled=d.controlled.fill_null(False),
                 source=d.source,
                 record=d.record,

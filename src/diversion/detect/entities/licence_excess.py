@@ -39,7 +39,9 @@ class Params(EntityParams):
 def claims(ws: Workspace, p: Params) -> ir.Table:
     """entity_id, kind (licence | imports), year, hs_code (4 or 6 digits), value, evidence."""
     links = ws.table("links")
-    licences = links.filter((links.kind == "licence") & (links.currency.upper() == "USD"))
+    licences = links.filter(
+        (links.kind == "licence") & (links.currency.upper() == "USD") & (links.start_date >= p.cutoff_date)
+    )  # a licence of unknown date cannot be set against the years before the cut-off
     code = licences.description.re_extract(r"(?i)\bHS\s*(\d{4}(?:\.?\d{2})?)", 1).replace(".", "")
     licensed = licences.select(
         entity_id=licences.object_entity,
@@ -70,16 +72,16 @@ def claims(ws: Workspace, p: Params) -> ir.Table:
 
 
 def market_codes(ws: Workspace, codes: list[str]) -> ir.Table:
-    """claim_code -> market_code: the code, its subheadings and their HS 2017 counterparts, at four and at six
-    digits (a statistics file may publish either; the larger sum is taken, never both added)."""
+    """claim_code -> market_code: the code as claimed, its subheadings and their HS 2017 counterparts at six
+    digits (a file publishing both a heading and its subheadings is counted once: the larger sum is taken)."""
     pairs: set[tuple[str, str]] = set()
     nomenclature = list(hs2022_descriptions())
     for code in codes:
         pairs.add((code, code))
         for sub in (s for s in nomenclature if s.startswith(code)):
-            pairs.update({(code, sub), (code, sub[:4])})
-            for old, _ in hs2017_for(sub):
-                pairs.update({(code, old), (code, old[:4])})
+            pairs.add((code, sub))
+            # HS 2017 counterparts at six digits only: their headings hold other goods (8802 holds airliners).
+            pairs.update((code, old) for old, _ in hs2017_for(sub))
     rows = sorted(pairs)
     return ws.stage_arrow(
         pa.table({"claim_code": pa.array([r[0] for r in rows], pa.string()),

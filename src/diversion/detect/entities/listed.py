@@ -74,7 +74,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
                     + " declaration lines", ""),
     )  # fmt: skip
     explanation = (
-        found.subject_name + " is on " + lists + since + " (in the data as «" + found.as_written + "»)"
+        found.subject_name + " is on " + lists + since + " (written in the data as: " + found.as_written + ")"
         + how + traded
     )  # fmt: skip
     strength = found.match_score.coalesce(1.0)

@@ -72,7 +72,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
                   blocked=busy_entities(ws, steering, p.max_degree))  # fmt: skip
     # Then one trade link at most, as the last step: the firm trading with a party close to the list (a
     # supplier's customer's customer is its customer's concern, not a path worth reading).
-    trade = control_edges(ws, ("trade",)).select("edge", "start", "end")
+    trade = control_edges(ws, ("trade",)).select("edge", "start", "end", "amount")
     near = walked.filter(walked.hops < p.max_hops)
     traded = near.join(trade, near.node == trade.start)
     traded = traded.select(
@@ -81,15 +81,18 @@ def run(ws: Workspace, p: Params) -> ir.Table:
         hops=(traded.hops + 1).cast("int64"),
         steps=ibis.ifelse(traded.hops == 0, ibis.array([traded.edge]),
                           traded.steps.concat(ibis.array([traded.edge]))),
+        traded=traded.amount.fill_null(0.0),
     )  # fmt: skip
-    reached = ibis.union(walked.filter(walked.hops > 0).drop("ids"), traded)
+    steered = walked.filter(walked.hops > 0).drop("ids").mutate(traded=ibis.literal(0.0))
+    reached = ibis.union(steered, traded)
     reached = reached.anti_join(targets.select(node="entity_id"), "node")
     label = names(ws).select(node="entity_id", node_country="country", node_kind="kind")
     reached = reached.join(label, "node")
     reached = reached.filter(reached.node_country.isin(list(p.hubs)) & (reached.node_kind != "person"))
     reached = reached.join(targets.rename(origin="entity_id", origin_evidence="evidence"), "origin")
     closest = ibis.row_number().over(
-        group_by=reached.node, order_by=[reached.hops, ibis.desc(reached.is_listed), reached.origin]
+        group_by=reached.node,
+        order_by=[reached.hops, ibis.desc(reached.is_listed), ibis.desc(reached.traded), reached.origin],
     )
     reached = reached.mutate(__rank=closest)
     chosen = ws.materialize(reached.filter(reached.__rank == 0).drop("__rank"))

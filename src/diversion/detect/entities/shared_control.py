@@ -78,13 +78,14 @@ def run(ws: Workspace, p: Params) -> ir.Table:
     family = found.kinds.contains("|family|")
     contact_only = ~found.kinds.re_search(r"\|(ownership|directorship|control|family|associate|representation"
                                           r"|membership)\|")  # fmt: skip
-    strength = ibis.cases((steering, 0.9), (family, 0.85), (contact_only, 0.9 * p.contact_only), else_=0.7)
+    # A family tie is weaker evidence of common control than a shared owner or director.
+    strength = ibis.cases((family, 0.85), (steering, 0.9), (contact_only, 0.9 * p.contact_only), else_=0.7)
     score = clip(strength * (1.0 - p.per_hop * ibis.greatest(found.hops - 2, 0).cast("float64")))
     codes = found.codes.sort().join(", ")
     explanation = (
         found.subject_name + " and its trading partner " + found.partner_name.coalesce(found.b) + " ("
         + money(found.value, ibis.literal("USD")) + " of controlled goods, HS " + codes + ") are linked in "
-        + found.hops.cast("string") + " steps: " + found.text
+        + found.hops.cast("string") + ibis.ifelse(found.hops == 1, " step: ", " steps: ") + found.text
     )  # fmt: skip
     out = finding(
         found,
