@@ -20,7 +20,7 @@ from diversion.graph.params import GraphParams
 from diversion.model.schema import columns, schema
 from diversion.resolve.features import contact_keys, declared_member_id
 
-SEP: Final = "\x1f"
+SEP: Final = "\u241f"  # "␟": a separator Spark does not read as a regular-expression escape
 KIND_SPELLINGS: Final = {"license": "licence", "licenses": "licence", "licences": "licence"}
 """Relation kinds as sources spell them -> the graph's word."""
 

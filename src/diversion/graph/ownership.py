@@ -177,9 +177,16 @@ def look_through(ws: Workspace, edges: ir.Table, listed: ir.Table, p: GraphParam
     return result
 
 
+def in_order(values: ir.Value, *keys: ir.Value) -> ir.ArrayValue:
+    """The values of a group as an array sorted by ``keys`` (an aggregate): ``collect(order_by=...)`` that
+    every engine runs (Spark has no ordered aggregates; it sorts arrays of structs field by field)."""
+    fields = {f"k{i}": key for i, key in enumerate(keys)} | {"value": values}
+    return ibis.struct(fields).collect().sort().map(lambda item: item["value"])
+
+
 def percent(share: ir.FloatingValue) -> ir.StringValue:
     """60.0 -> "60%", 24.35 -> "24.35%"."""
-    text = share.round(2).cast("string")
+    text = share.cast("float64").round(2).cast("string")
     return text.re_replace(r"\.0+$", "") + "%"
 
 
@@ -229,7 +236,7 @@ def explained(
     )  # fmt: skip
     pieces = layered.mutate(piece=piece, order=(-layered.share.fill_null(-1.0)))
     text = pieces.group_by(entity_id=pieces.owned).aggregate(
-        holdings=pieces.piece.group_concat("; ", order_by=[pieces.order, pieces.owner]),
+        holdings=in_order(pieces.piece, pieces.order, pieces.owner).join("; "),
         evidence=pieces.evidence.collect().flatten(),
     )
     # Entities a blocked owner holds directly, and those listed parties reach only through unblocked firms.
@@ -248,11 +255,11 @@ def explained(
     )
     return figures.select(
         "entity_id",
-        blocked_share=figures.blocked_share.fill_null(0.0),
-        unknown_shares=figures.unknown_shares.fill_null(0),
-        blocked_owners=figures.blocked_owners.fill_null(0),
-        look_through_share=figures.look_through_share.fill_null(0.0),
-        paths=figures.paths.fill_null(0),
+        blocked_share=figures.blocked_share.cast("float64").fill_null(0.0),
+        unknown_shares=figures.unknown_shares.cast("int64").fill_null(0),
+        blocked_owners=figures.blocked_owners.cast("int64").fill_null(0),
+        look_through_share=figures.look_through_share.cast("float64").fill_null(0.0),
+        paths=figures.paths.cast("int64").fill_null(0),
         status=status,
         holdings=figures.holdings.fill_null("no blocked owner holds a stake directly"),
         evidence=figures.evidence,

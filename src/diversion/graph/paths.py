@@ -16,7 +16,7 @@ from typing import Final
 import ibis
 import ibis.expr.types as ir
 
-from diversion.graph.ownership import SEP, path_key, percent
+from diversion.graph.ownership import SEP, in_order, path_key, percent
 from diversion.model.words import money
 from diversion.store import Workspace
 
@@ -173,9 +173,9 @@ def render(
     flat = flat.left_join(label, "__end")
     flat = flat.mutate(__piece=" " + flat.__text + " " + flat.__label.coalesce(flat.__end))
     words = flat.group_by(list(key)).aggregate(
-        __words=flat.__piece.group_concat("", order_by=flat.__pos),
-        kinds="|" + flat.__kind.group_concat("|", order_by=flat.__pos) + "|",
-        evidence=flat.__evidence.collect(order_by=flat.__pos).flatten(),
+        __words=in_order(flat.__piece, flat.__pos).join(""),
+        kinds="|" + in_order(flat.__kind, flat.__pos).join("|") + "|",
+        evidence=in_order(flat.__evidence, flat.__pos).flatten(),
     )
     head = table.left_join(label.rename(**{start: "__end", "__head": "__label"}), start)
     head = head.select(*table.columns, "__head")
