@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import flow_suite, ingest_declarations, resolve_compare, simulate_world
+from benchmarks import flow_suite, graph_scale, ingest_declarations, resolve_compare, simulate_world
 
 
 def main() -> None:
@@ -10,6 +10,7 @@ def main() -> None:
     simulate_world.main()
     flow_suite.main()
     resolve_compare.main()
+    graph_scale.main()
 
 
 if __name__ == "__main__":

@@ -43,14 +43,17 @@ def path_key(entity: ir.StringValue) -> ir.StringValue:
 
 
 def ownership_edges(links: ir.Table, as_of: date | None = None) -> ir.Table:
-    """owner, owned, share (the largest stated; null when no source gives one), evidence: the holdings that
-    have not ended by ``as_of`` (default today).
+    """owner, owned, share (the largest stated; null when no source gives one), evidence: the holdings held
+    on ``as_of`` (default today): begun by then, or undated, and not ended.
 
     Several sources stating the same holding are one edge (not added up). A stake that ended is history: a
     registry extract listing a 48% holding that ended in 2023 and the 51% that replaced it owns 51%.
     """
     day = as_of or date.today()
-    owns = links.filter((links.kind == "ownership") & (links.end_date.isnull() | (links.end_date >= day)))
+    held = (links.start_date.isnull() | (links.start_date <= day)) & (
+        links.end_date.isnull() | (links.end_date >= day)
+    )
+    owns = links.filter((links.kind == "ownership") & held)
     cited = owns.select(
         owner=owns.subject_entity, owned=owns.object_entity, share=owns.share, evidence=owns.evidence
     )

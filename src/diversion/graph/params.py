@@ -25,8 +25,8 @@ class GraphParams:
     )
     as_of: date | None = field(
         default=None,
-        metadata={"help": "Ownership counts when it has not ended by this day (default: today); ended stakes "
-                  "are history, shown but not added up."},
+        metadata={"help": "Ownership counts when held on this day (default: today): begun by then and not ended; "
+                  "other stakes are history, shown but not added up."},
     )  # fmt: skip
     max_layers: int = field(
         default=8,
