@@ -48,10 +48,13 @@ def test_scan_writes_manifest_and_quarantine_exactly_as_the_contract_says(tmp_pa
     assert (by_name["good.csv"]["rows_accepted"], by_name["good.csv"]["error"]) == (1, None)
     assert "broken.csv" in by_name["broken.csv"]["error"] and "line 1" in by_name["broken.csv"]["error"]
     stages = {s["name"]: s for s in manifest["stages"]}
-    assert list(stages) == ["ingest", "resolve", "graph"]  # the stages built so far, in order
+    assert list(stages) == ["ingest", "resolve", "graph", "detect", "leads", "write"]
     assert stages["resolve"]["rows"] == 2  # the exporter and importer of the good declaration
     assert stages["graph"]["rows"] == 1  # one trade link: that exporter sent goods to that importer
     assert all(set(s) == {"name", "seconds", "rows"} for s in stages.values())
+    assert {p.name for p in out.iterdir()} == {
+        "leads.jsonl", "findings.parquet", "report.html", "quarantine.csv", "manifest.json"
+    }
     with (out / "quarantine.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["source", "record", "reason", "raw"]

@@ -199,17 +199,28 @@ def scan(
     strict: Annotated[
         bool, typer.Option("--strict", help="Stop at the first file that cannot be read.")
     ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Cut-off date (YYYY-MM-DD): trade before it is the baseline."),
+    ] = None,
+    hub: Annotated[
+        list[str] | None, typer.Option("--hub", help="Only these hub countries (ISO alpha-2); repeatable.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Leads to print.")] = 15,
     as_json: JsonOption = False,
 ) -> None:
-    """Scan sources: ingest everything, write the run's manifest and quarantine to OUT.
+    """Scan sources: ingest, resolve, build the graph, run every detector and write ranked leads to OUT.
 
-    Example: diversion scan data/samples/ --out runs/demo
+    Writes leads.jsonl, findings.parquet, report.html, quarantine.csv and manifest.json.
+    Example: diversion scan data/demo/inputs --out runs/demo
     """
+    from diversion.leads import ScanScope
     from diversion.scan import scan as run_scan
 
+    scope = ScanScope(since=_date_option(since, "--since"), hubs=_hubs_option(hub))
     with workspace(db, backend) as ws, progress_bar(not as_json and sys.stderr.isatty()) as progress:
         try:
-            result = run_scan(ws, paths, out_dir, strict=strict, progress=progress)
+            result = run_scan(ws, paths, out_dir, strict=strict, progress=progress, scope=scope)
         except DiversionError as exc:
             fail(exc)
         counts = {
@@ -229,9 +240,52 @@ def scan(
     if result.graph is not None:
         out.print(f"link graph: {result.graph.total:,} links ("
                   + ", ".join(f"{k} {v:,}" for k, v in result.graph.links.items()) + ")")  # fmt: skip
+    if result.leads is not None:
+        render_leads(result.leads[:top], len(result.leads))
     out.print(
         f"manifest: {out_dir / 'manifest.json'}   quarantine: {out_dir / 'quarantine.csv'} ({result.quarantined:,} rows)"
     )
+    if result.leads is not None:
+        out.print(f"leads: {out_dir / 'leads.jsonl'}   findings: {out_dir / 'findings.parquet'}")
+        out.print(f"report: {out_dir / 'report.html'}")
+
+
+def _date_option(value: str | None, name: str) -> Any:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err.print(f"[bold red]error:[/] {name} takes a date as YYYY-MM-DD, not {value!r}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _hubs_option(values: list[str] | None) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    hubs = tuple(v.strip().upper() for v in values)
+    bad = [h for h in hubs if len(h) != 2 or not h.isalpha()]
+    if bad:
+        err.print(f"[bold red]error:[/] --hub takes ISO alpha-2 country codes, not {', '.join(bad)}")
+        raise typer.Exit(2)
+    return hubs
+
+
+def render_leads(leads: list[dict[str, Any]], total: int) -> None:
+    """The top leads as a table."""
+    table = Table("#", "score", "kind", "country", "lead", title=f"top {len(leads)} of {total:,} leads")
+    for lead in leads:
+        subject = lead["subject"]
+        table.add_row(
+            str(lead["rank"]),
+            f"{lead['score']:.3f}",
+            subject["kind"],
+            subject["country"] or "-",
+            lead["summary"],
+        )
+    out.print(table)
 
 
 @app.command()
@@ -365,6 +419,30 @@ def simulate(
         f"({summary.seconds:.1f} s)"
     )
     out.print(f"inputs: {Path(summary.out) / 'inputs'}   answer key: {Path(summary.out) / 'truth.json'}")
+
+
+@app.command()
+def evaluate(
+    truth: Annotated[Path, typer.Option("--truth", help="The answer key of a synthetic world (truth.json).")],
+    leads: Annotated[Path, typer.Option("--leads", help="A scan's leads.jsonl.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Score a scan's leads against a synthetic world's answer key: recall in the top 100, precision of the
+    top 30, decoys in the top 10, and the rank of every planted scheme.
+
+    Example: diversion evaluate --truth world/truth.json --leads runs/world/leads.jsonl --json
+    """
+    from diversion.evaluate import evaluate as run_evaluate
+    from diversion.evaluate import render_table
+
+    try:
+        result = run_evaluate(truth, leads)
+    except DiversionError as exc:
+        fail(exc)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    out.print(render_table(result))
 
 
 @app.command(name="resolve")

@@ -1,9 +1,10 @@
 """The main job: scan a folder of sources into a workspace and write the run's outputs to a folder.
 
-As of now a scan reads every input (any mix of formats), resolves the parties of all sources into
-entities, draws the link graph between them, writes ``manifest.json`` and ``quarantine.csv`` to the output
-folder, and says which inputs
-could not be read. Graph, detectors and leads plug in after these stages as they are built.
+A scan reads every input (any mix of formats), resolves the parties of all sources into entities, draws
+the link graph between them, runs every detector, turns the findings into ranked leads and writes the
+``--out`` contract of DESIGN.md: ``leads.jsonl``, ``findings.parquet``, ``report.html``, ``quarantine.csv``
+and ``manifest.json`` (with each stage's seconds and rows). Inputs that cannot be read are listed in the
+manifest with their error; the scan goes on with the others.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from diversion.errors import DiversionError
 from diversion.graph import Graph, build_graph
 from diversion.ingest.run import Manifest, Progress, ingest
+from diversion.leads import EVERYTHING, ScanScope, collect, rank, write
+from diversion.report.leads import write_report
 from diversion.resolve import Resolved, resolve
 from diversion.store import Workspace
 
@@ -31,6 +35,7 @@ class ScanResult:
     quarantined: int
     resolved: Resolved | None = None
     graph: Graph | None = None
+    leads: list[dict[str, Any]] | None = None
 
     @property
     def readable_inputs(self) -> int:
@@ -38,38 +43,61 @@ class ScanResult:
 
 
 def scan(
-    ws: Workspace, paths: list[Path], out: Path, *, strict: bool = False, progress: Progress | None = None
+    ws: Workspace,
+    paths: list[Path],
+    out: Path,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+    scope: ScanScope = EVERYTHING,
 ) -> ScanResult:
-    """Ingest ``paths`` into ``ws`` and write ``manifest.json`` and ``quarantine.csv`` to ``out``.
+    """Ingest ``paths`` into ``ws``, run every stage and write the run's files to ``out``.
 
     Example:
         >>> scan(ws, [Path("data/samples")], Path("runs/demo"))  # doctest: +SKIP
     """
     out.mkdir(parents=True, exist_ok=True)
     manifest = ingest(ws, paths, strict=strict, progress=progress, command="scan")
-    resolved, graph = None, None
+    manifest.parameters.update(
+        {"since": scope.cutoff.isoformat(), "hubs": list(scope.hubs) if scope.hubs else None}
+    )
+    resolved, graph, leads = None, None, None
     if manifest.ok_inputs:
-        started = time.perf_counter()
-        resolved = resolve(ws)
-        manifest.stages.append(
-            {"name": "resolve", "seconds": round(time.perf_counter() - started, 3), "rows": resolved.records}
-        )
-        started = time.perf_counter()
-        graph = build_graph(ws)
-        manifest.stages.append(
-            {"name": "graph", "seconds": round(time.perf_counter() - started, 3), "rows": graph.total}
+        resolved = _stage(manifest, "resolve", lambda: resolve(ws), lambda r: r.records)
+        graph = _stage(manifest, "graph", lambda: build_graph(ws), lambda g: g.total)
+        findings = _stage(manifest, "detect", lambda: collect(ws, scope), ws.count_rows)
+        leads = _stage(manifest, "leads", lambda: rank(ws, findings, scope), len)
+        _stage(
+            manifest, "write", lambda: _write(ws, out, leads, findings, manifest, scope), lambda _: len(leads)
         )
     (out / "manifest.json").write_text(
         json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     digests = [i.sha256 for i in manifest.inputs if i.sha256 is not None]
     quarantined = write_quarantine_csv(ws, digests, out / "quarantine.csv")
-    result = ScanResult(manifest, out, quarantined, resolved, graph)
+    result = ScanResult(manifest, out, quarantined, resolved, graph, leads)
     if manifest.inputs and result.readable_inputs == 0:
         raise DiversionError(
             f"none of the {len(manifest.inputs)} inputs could be read; see {out / 'manifest.json'}"
         )
     return result
+
+
+def _stage(manifest: Manifest, name: str, work: Any, rows: Any) -> Any:
+    """Run one stage, recording its seconds and the rows it produced in the manifest."""
+    started = time.perf_counter()
+    result = work()
+    manifest.stages.append(
+        {"name": name, "seconds": round(time.perf_counter() - started, 3), "rows": rows(result)}
+    )
+    return result
+
+
+def _write(
+    ws: Workspace, out: Path, leads: list[dict[str, Any]], findings: Any, manifest: Manifest, scope: ScanScope
+) -> None:
+    write(out, leads, ws, findings)
+    write_report(out / "report.html", leads, manifest, cutoff=scope.cutoff)
 
 
 def write_quarantine_csv(ws: Workspace, digests: list[str], path: Path) -> int:

@@ -13,6 +13,8 @@ from diversion.detect.entities import (
     shared_control,
 )
 from diversion.detect.flows import diversion_did, mirror_gap, new_line, pass_through, surge
+from diversion.detect.shipments import pass_through as shipment_pass_through
+from diversion.detect.shipments import route
 
 DETECTORS: tuple[Detector, ...] = (
     surge.DETECTOR,
@@ -27,6 +29,8 @@ DETECTORS: tuple[Detector, ...] = (
     shared_control.DETECTOR,
     listed_proximity.DETECTOR,
     licence_excess.DETECTOR,
+    shipment_pass_through.DETECTOR,
+    route.DETECTOR,
 )
 
 

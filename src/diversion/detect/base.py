@@ -36,6 +36,9 @@ FINDINGS: Final = ibis.schema(
         "explanation": dt.string,
         "metrics": METRICS_TYPE,
         "evidence": EVIDENCE_TYPE,
+        # Entities the finding involves besides its subject (the consignee a hub firm sold to, the shared
+        # owner): leads gather the findings about one scheme through them.
+        "related": dt.Array(dt.string),
     }
 )
 """The shape of every detector's output (``findings.parquet`` has one row per finding)."""
@@ -57,7 +60,10 @@ class Detector:
 
 
 def conform(table: ir.Table) -> ir.Table:
-    """A detector's relation in exactly the FINDINGS columns and types (so detectors' outputs union)."""
+    """A detector's relation in exactly the FINDINGS columns and types (so detectors' outputs union); a
+    detector that names no related entities gets an empty list."""
+    if "related" not in table.columns:
+        table = table.mutate(related=ibis.literal([], type=dt.Array(dt.string)))
     return table.select(*[table[name].cast(dtype).name(name) for name, dtype in FINDINGS.items()])
 
 

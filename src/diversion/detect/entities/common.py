@@ -88,9 +88,11 @@ def busy_entities(ws: Workspace, edges: ir.Table, max_degree: int) -> ir.Table:
 
 
 def declared_trade(ws: Workspace) -> ir.Table:
-    """Declarations with both parties' entities and whether the goods are controlled: date, hs_code,
-    value_usd, quantity, exporter_entity, importer_entity, exporter_country, importer_country, controlled,
-    source, record. Computed once per workspace state."""
+    """Declarations with both parties' entities and whether the goods are controlled: the declaration's
+    own columns (id, date, declaring country, codes, description, brand, model, quantity, unit, net_kg,
+    origin, value_usd, party names as written), exporter_entity, importer_entity, exporter_country,
+    importer_country (the entity's where the line leaves it blank), controlled, source, record. Computed
+    once per workspace state."""
 
     def build() -> ir.Table:
         d = ws.table("declarations")
@@ -114,10 +116,21 @@ def declared_trade(ws: Workspace) -> ir.Table:
         d = d.left_join(flagged, d.hs_code.substr(0, 6) == flagged.hs_code)
         return ws.materialize(
             d.select(
+                declaration_id=d.declaration_id,
                 date=d.date,
+                declaring_country=d.declaring_country,
                 hs_code=d.hs_code,
+                national_code=d.national_code,
+                description=d.description,
+                brand=d.brand,
+                model=d.model,
+                unit=d.unit,
+                net_kg=d.net_kg,
+                origin_country=d.origin_country,
                 value_usd=d.value_usd,
                 quantity=d.quantity,
+                exporter_name=d.exporter_name,
+                importer_name=d.importer_name,
                 exporter_entity=d.exporter_entity,
                 importer_entity=d.importer_entity,
                 exporter_country=d.exporter_country.coalesce(d.exporter_home),

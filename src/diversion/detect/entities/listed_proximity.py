@@ -117,6 +117,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
             ibis.array([found.hops.cast("float64"), found.is_listed.cast("float64")]),
         ),
         evidence=found.evidence.concat(found.origin_evidence),
+        related=ibis.array([found.origin]),
     )
     return conform(out)
 

@@ -98,6 +98,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
             ibis.array([found.hops.cast("float64"), found.value, found.lines.cast("float64")]),
         ),
         evidence=found.evidence,
+        related=ibis.array([found.b]),
     )
     return conform(out)
 

@@ -1,0 +1,2 @@
+"""Shipment detectors: red flags in customs declarations (one consignment line each), read with both
+parties resolved into entities."""

@@ -1,0 +1,102 @@
+"""What every shipment (declaration) detector shares: its parameters, the declaration lines with both
+parties resolved, the two legs of a relay through a hub firm, and the shape of a shipment finding.
+
+A consignment crossing from a hub to the destination is often declared twice, as an export at the hub and
+as an import at the destination (Kyrgyz and Russian customs both hold a line for the same chips). The
+``consignments`` relation counts it once and keeps both lines as its evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from diversion.detect.entities.common import declared_trade, names, subject
+from diversion.model.countries import TRANSSHIPMENT_HUBS
+from diversion.store import Workspace
+
+
+@dataclass(frozen=True)
+class ShipmentParams:
+    """Parameters every shipment detector shares."""
+
+    cutoff_date: date = field(
+        default=date(2022, 2, 24),
+        metadata={"help": "Trade from this day on is examined; before is the baseline."},
+    )
+    destination: str = field(default="RU", metadata={"help": "The sanctioned destination (ISO alpha-2)."})
+    hubs: tuple[str, ...] = field(
+        default=TRANSSHIPMENT_HUBS,
+        metadata={"help": "Diversion countries (FinCEN/BIS alerts): where a hub firm is registered."},
+    )
+    evidence_lines: int = field(
+        default=20, metadata={"help": "Most declaration lines cited as one finding's evidence."}
+    )
+
+
+def consignments(ws: Workspace) -> ir.Table:
+    """Declaration lines with resolved parties, one row per consignment: lines for the same parties, HS-6
+    code, quantity and day (an export declared at the hub and the import declared at the destination) are
+    one consignment. Columns of ``declared_trade`` plus ``lines`` (its evidence, every line's source and
+    record) and ``hs4``; the value is the largest declared (the destination's CIF value, usually)."""
+
+    def build() -> ir.Table:
+        trade = declared_trade(ws)
+        trade = trade.filter(
+            trade.exporter_entity.notnull() & trade.importer_entity.notnull() & trade.hs_code.notnull()
+        )
+        keys = ["exporter_entity", "importer_entity", "hs6", "quantity", "date"]
+        trade = trade.mutate(hs6=trade.hs_code.substr(0, 6))
+        first = ibis.row_number().over(
+            group_by=[trade[k] for k in keys], order_by=[trade.source, trade.record]
+        )
+        trade = trade.mutate(
+            __first=first,
+            __line=ibis.struct({"source": trade.source, "record": trade.record}),
+        )
+        grouped = trade.group_by(keys).aggregate(
+            value_usd=trade.value_usd.max(),
+            lines=trade.__line.collect(),
+            **{
+                c: trade[c].arbitrary(where=trade.__first == 0)
+                for c in (
+                    "declaration_id",
+                    "hs_code",
+                    "description",
+                    "brand",
+                    "model",
+                    "unit",
+                    "net_kg",
+                    "origin_country",
+                    "exporter_country",
+                    "importer_country",
+                    "exporter_name",
+                    "importer_name",
+                    "controlled",
+                    "source",
+                    "record",
+                )
+            },
+        )
+        return ws.materialize(grouped.mutate(hs4=grouped.hs6.substr(0, 4)))
+
+    return ws.memo(("shipments.consignments",), build)
+
+
+def company_subject(t: ir.Table, entity: ir.StringValue, ws: Workspace) -> ir.Table:
+    """Add subject_kind, subject_id, subject_name and country of the entity in ``entity``."""
+    return subject(t, entity, names(ws))
+
+
+def shipment_finding(t: ir.Table, detector: str, **values: Any) -> ir.Table:
+    """Fill the FINDINGS columns a shipment finding does not use with nulls."""
+    defaults: dict[str, Any] = {
+        "detector": ibis.literal(detector),
+        "view": ibis.literal("declarations"),
+        "approximate": ibis.literal(False),
+    }
+    return t.mutate(**{**defaults, **values})
