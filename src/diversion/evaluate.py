@@ -15,8 +15,10 @@ Matching rule (also returned under ``"matching"``):
   the lead's findings cites one of the scheme's trade-statistics records as evidence; or
   (c) one of the lead's findings cites one of the scheme's declaration records as evidence and the
   subject's ``member_ids`` include any scheme member (any role).
-- A lead matches a decoy when its subject's ``member_ids`` include any decoy member (any role) and the
-  lead matches no scheme.
+- A lead matches a decoy when its subject's ``member_ids`` include an innocent decoy member and the lead
+  matches no scheme. Not every member of a decoy is innocent: a listed owner or tenant is listed, and the
+  holding of a ``near_fifty_percent`` decoy is 60% owned by a listed firm, so blocked under OFAC's rule
+  (the decoy is its 49.9% subsidiary); leads about them are right (``GUILTY_DECOY_ROLES``).
 - Evidence is compared by record (as text) and source path: the answer key's path, relative to the world
   folder, must be a suffix of the lead's path on a path-component boundary
   (``inputs/flows/x.csv`` matches ``/tmp/world/inputs/flows/x.csv``, not ``/tmp/my-inputs/flows/x.csv``).
@@ -47,6 +49,8 @@ FLOW_LEVEL_TYPES: Final = frozenset({"phantom_flow", "kz_reported_figures"})
 """Scheme types visible in trade statistics: a ``flow`` lead citing their flow records finds them."""
 COUNTERPARTY_ROLES: Final = frozenset({"supplier", "licensed supplier", "exporter"})
 """Member roles that trade in the background anyway: naming them alone does not find a scheme."""
+GUILTY_DECOY_ROLES: Final = frozenset({("near_fifty_percent", "holding")})
+"""(decoy type, role) of decoy members that are rightly flagged; and every role starting "listed"."""
 TOP_RECALL: Final = 100
 TOP_PRECISION: Final = 30
 TOP_DECOYS: Final = 10
@@ -56,7 +60,8 @@ MATCHING: Final = (
     f"{'/'.join(sorted(COUNTERPARTY_ROLES))}; or, for a flow lead and a flow-level scheme "
     f"({', '.join(sorted(FLOW_LEVEL_TYPES))}), a finding cites one of the scheme's flow records; or a "
     "finding cites one of the scheme's declaration records and member_ids include any scheme member. "
-    "A lead matches a decoy when member_ids include any decoy member and it matches no scheme. Evidence "
+    "A lead matches a decoy when member_ids include an innocent decoy member (not a listed one, not the "
+    "blocked holding of a near-50% decoy) and it matches no scheme. Evidence "
     "matches on equal record and the answer key's source path being a path-component suffix of the lead's."
 )
 """The rule above in one sentence, returned with every result."""
@@ -141,7 +146,9 @@ class Matcher:
                     self.flows.add(ev, i)
         self.decoy_members: dict[str, set[int]] = defaultdict(set)
         for i, decoy in enumerate(truth.decoys):
-            for party_id, _role in decoy.members:
+            for party_id, role in decoy.members:
+                if role.startswith("listed") or (decoy.type, role) in GUILTY_DECOY_ROLES:
+                    continue
                 self.decoy_members[party_id].add(i)
 
     def schemes_of(self, lead: Lead) -> dict[int, str]:

@@ -13,8 +13,8 @@ from diversion.detect.entities import (
     shared_control,
 )
 from diversion.detect.flows import diversion_did, mirror_gap, new_line, pass_through, surge
+from diversion.detect.shipments import markup, mislabel, route
 from diversion.detect.shipments import pass_through as shipment_pass_through
-from diversion.detect.shipments import route
 
 DETECTORS: tuple[Detector, ...] = (
     surge.DETECTOR,
@@ -30,6 +30,8 @@ DETECTORS: tuple[Detector, ...] = (
     listed_proximity.DETECTOR,
     licence_excess.DETECTOR,
     shipment_pass_through.DETECTOR,
+    markup.DETECTOR,
+    mislabel.DETECTOR,
     route.DETECTOR,
 )
 

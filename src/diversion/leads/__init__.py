@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from diversion.detect.base import fetch
-from diversion.leads.build import Finding, Lead, build, lead_id
+from diversion.leads.build import Finding, Lead, build, lead_id, score
 from diversion.leads.summary import summarise
-from diversion.leads.weights import FLOW_LEADS, weight
+from diversion.leads.weights import FLOW_LEADS
 from diversion.store import Workspace
 
 CUTOFF = date(2022, 2, 24)
@@ -98,15 +98,24 @@ def _flow_leads(ws: Workspace, scope: ScanScope) -> list[Lead]:
 
     if not ws.count("flows"):
         return []
-    lines = ranked(ws, hubs=list(scope.hubs) if scope.hubs else None, since=scope.since, limit=FLOW_LEADS)
-    leads = []
-    for line in lines:
-        lead = Lead("flow", line["subject_id"], line["subject_name"] or line["subject_id"], line["country"])
-        lead.own.append(line)
-        lead.weights = {id(line): weight(line["detector"])}
-        lead.score = weight(line["detector"]) * float(line["line_score"])
-        leads.append(lead)
-    return leads
+    hubs = list(scope.hubs) if scope.hubs else None
+    # Lines are ranked by their best finding; a lead by all of its detectors: read more lines than kept.
+    lines = ranked(ws, hubs=hubs, since=scope.since, limit=3 * FLOW_LEADS)
+    leads = [_flow_lead(line) for line in lines]
+    leads.sort(key=lambda lead: -lead.score)
+    return leads[:FLOW_LEADS]
+
+
+def _flow_lead(line: dict[str, Any]) -> Lead:
+    """A flow line as a lead: its headline finding and the line's other findings (other years, views,
+    detectors), scored like any lead (the best finding of each detector)."""
+    lead = Lead("flow", line["subject_id"], line["subject_name"] or line["subject_id"], line["country"])
+    related = [{**r, "subject_id": line["subject_id"], "subject_kind": "flow", "subject_name": line["subject_name"],
+                "metrics": {}, "evidence": r.get("evidence") or [], "related": []}
+               for r in line.get("related") or []]  # fmt: skip
+    lead.own = [line, *related]
+    lead.score = score(lead)
+    return lead
 
 
 def rank(ws: Workspace, findings: ir.Table, scope: ScanScope = EVERYTHING) -> list[dict[str, Any]]:

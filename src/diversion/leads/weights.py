@@ -28,14 +28,14 @@ WEIGHTS: Final[dict[str, float]] = {
     "entities.shared_control": 0.85,
     "entities.fifty_percent": 0.9,
     "entities.licence_excess": 0.8,
-    "entities.listed": 0.55,
+    "entities.listed": 0.35,  # being listed is known; the lead is who trades with the listed party
     "entities.listed_proximity": 0.6,
     "entities.new_firm": 0.45,
     "entities.first_controlled_trade": 0.45,
     # Trade statistics: a market, not a firm.
     "flows.surge": 0.5,
     "flows.new_line": 0.5,
-    "flows.mirror_gap": 0.55,
+    "flows.mirror_gap": 0.8,  # exports the hub never booked (phantom trade, CEPR DP20097) name a route
     "flows.pass_through": 0.5,
     "flows.diversion_did": 0.3,
 }

@@ -46,10 +46,15 @@ def with_params(params: Any, **changes: object) -> Any:
     return type(params)(**{**params.__dict__, **changes})
 
 
+MAX_COUNTERPARTS = 4
+"""An HS 2022 code whose HS 2017 counterparts are more than this many is a catch-all of relocated parts
+(852990 maps to hundreds of 2017 codes, car parts among them): its counterparts are not controlled."""
+HS2022_IN_FORCE = date(2022, 1, 1)
+
+
 def controlled_codes(ws: Workspace) -> list[str]:
-    """Every six-digit code of a controlled good: a subheading on a loaded commodity list, every
-    subheading under a listed heading or chapter, and their HS 2017 counterparts (8806 drones were 8802
-    and 8525 before 2022: a firm's 2021 drone imports are controlled trade too)."""
+    """Every six-digit HS 2022 code of a controlled good: a subheading on a loaded commodity list and
+    every subheading under a listed heading or chapter."""
     lists = ws.table("commodity_lists")
     raw = ws.to_arrow(lists.select("hs_code").distinct()).column("hs_code").to_pylist()
     cut = {"".join(ch for ch in str(code) if ch.isdigit())[:6] for code in raw if code}
@@ -57,8 +62,19 @@ def controlled_codes(ws: Workspace) -> list[str]:
     codes = {c for c in cut if len(c) == 6}
     for prefix in (c for c in cut if len(c) in (2, 4)):
         codes.update(s for s in nomenclature if s.startswith(prefix))
-    older = {hs2017 for code in codes for hs2017, _ in hs2017_for(code)}
-    return sorted(codes | older)
+    return sorted(codes)
+
+
+def controlled_before_2022(ws: Workspace) -> list[str]:
+    """The HS 2017 counterparts of the controlled codes, for lines declared before HS 2022 came into force
+    (8806 drones were 8802 and 8525 until 2022: a firm's 2021 drone imports are controlled trade too);
+    catch-all mappings (more than ``MAX_COUNTERPARTS``) left out."""
+    older: set[str] = set()
+    for code in controlled_codes(ws):
+        counterparts = [hs2017 for hs2017, _ in hs2017_for(code)]
+        if len(counterparts) <= MAX_COUNTERPARTS:
+            older.update(counterparts)
+    return sorted(older)
 
 
 def names(ws: Workspace) -> ir.Table:
@@ -112,8 +128,15 @@ def declared_trade(ws: Workspace) -> ir.Table:
         d = d.left_join(where.rename(exporter_entity="entity_id", exporter_home="country"), "exporter_entity")
         d = d.left_join(where.rename(importer_entity="entity_id", importer_home="country"), "importer_entity")
         codes = ws.stage_arrow(pa.table({"hs_code": pa.array(controlled_codes(ws), pa.string())}))
-        flagged = codes.mutate(controlled=ibis.literal(True))
-        d = d.left_join(flagged, d.hs_code.substr(0, 6) == flagged.hs_code)
+        flagged = codes.select(__code="hs_code", controlled=ibis.literal(True))
+        d = d.left_join(flagged, d.hs_code.substr(0, 6) == flagged.__code)
+        older = ws.stage_arrow(pa.table({"hs_code": pa.array(controlled_before_2022(ws), pa.string())}))
+        flagged_older = older.select(__code_2017="hs_code", __older=ibis.literal(True))
+        d = d.left_join(flagged_older, d.hs_code.substr(0, 6) == flagged_older.__code_2017)
+        d = d.mutate(
+            controlled=d.controlled.fill_null(False)
+            | (d.__older.fill_null(False) & (d.date < HS2022_IN_FORCE))
+        )
         return ws.materialize(
             d.select(
                 declaration_id=d.declaration_id,

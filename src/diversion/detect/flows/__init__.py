@@ -110,8 +110,13 @@ def _folded(table: ir.Table, hubs: list[str] | None) -> ir.Table:
     A line is ranked by its best finding (``line_score``) and headed by the heading's own figure when that
     scores close to the best (chips, 8542, x73, rather than the first exports of one kind of chip).
     """
+    table = table.drop("related")  # the entities a finding names: a flow line's are its other findings
     flow = table.subject_id.re_extract(r"^[^:]*:[^:]*:([^:]*):", 1)
     reversed_ = flow.isin(["import", "re-import"])  # the reporter received the goods
+    # The two countries as the subject names them ("baci:PL>KZ:export:853224"): a mirror finding's
+    # ``country`` is the hub it is about, but its subject reads exporter>importer like an export's.
+    first = table.subject_id.re_extract(r"^[^:]*:([^>:]*)>", 1)
+    second = table.subject_id.re_extract(r"^[^:]*:[^>:]*>([^:]*):", 1)
     if hubs:
         table = table.mutate(
             __exporter=ibis.ifelse(table.country.isin(hubs), table.country, table.partner),
@@ -119,8 +124,8 @@ def _folded(table: ir.Table, hubs: list[str] | None) -> ir.Table:
         )
     else:
         table = table.mutate(
-            __exporter=ibis.ifelse(reversed_, table.partner, table.country),
-            __importer=ibis.ifelse(reversed_, table.country, table.partner),
+            __exporter=ibis.ifelse(reversed_, second, first),
+            __importer=ibis.ifelse(reversed_, first, second),
         )
     table = table.mutate(
         __goods=ibis.ifelse(table.hs_code.length() >= 4, table.hs_code.substr(0, 4), table.hs_code)
@@ -145,6 +150,7 @@ def _folded(table: ir.Table, hubs: list[str] | None) -> ir.Table:
                 "view": others["view"],
                 "score": others.score,
                 "explanation": others.explanation,
+                "evidence": others.evidence,
             }
         ).collect()
     )

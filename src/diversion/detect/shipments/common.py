@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 import ibis
 import ibis.expr.types as ir
@@ -18,6 +18,37 @@ import ibis.expr.types as ir
 from diversion.detect.entities.common import declared_trade, names, subject
 from diversion.model.countries import TRANSSHIPMENT_HUBS
 from diversion.store import Workspace
+
+COUNT_UNITS: Final[dict[str, float]] = {
+    **dict.fromkeys(
+        ("pcs", "pc", "piece", "pieces", "шт", "штук", "штука", "u", "unit", "units", "nmb", "no", "nos",
+         "ea", "each", "796"),
+        1.0,
+    ),
+    **dict.fromkeys(("798", "1000 pcs", "тыс шт", "тыс. шт", "1000 шт"), 1000.0),
+}  # fmt: skip
+"""Unit spellings that count pieces (English, Russian, Comtrade "u", OKEI 796), and pieces per unit."""
+WEIGHT_UNITS: Final[dict[str, float]] = {
+    **dict.fromkeys(("kg", "кг", "kgm", "166", "kilogram", "kilograms"), 1.0),
+    **dict.fromkeys(("t", "т", "tne", "168", "tonne", "tonnes", "ton"), 1000.0),
+    **dict.fromkeys(("g", "г", "grm", "163"), 0.001),
+}
+"""Unit spellings of weight (OKEI 166 kg, 168 t, 163 g) and kilograms per unit, for lines with no net_kg."""
+
+
+def normalize_unit(unit: ir.StringValue) -> ir.StringValue:
+    """A unit as written, lower-cased, trimmed and without a trailing dot ("ШТ." -> "шт")."""
+    return unit.strip().lower().re_replace(r"\.$", "").strip()
+
+
+def factor(unit: ir.StringValue, table: dict[str, float]) -> ir.FloatingValue:
+    """How many pieces (or kilograms) one ``unit`` is, by ``table``; null for a unit of another kind."""
+    return unit.cases(*table.items(), else_=ibis.null("float64"))
+
+
+def counted(unit: ir.StringValue) -> ir.BooleanValue:
+    """Whether a line's quantity counts pieces (drones, chips), not a weight or volume."""
+    return normalize_unit(unit).isin([u for u, n in COUNT_UNITS.items() if n == 1.0])
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,10 @@ def run(ws: Workspace, p: Params) -> ir.Table:
     leg_share = m.legs_matched / m.imports
     m = m.mutate(balance=balance, leg_share=leg_share)
     balanced = (m.balance - 1.0).abs() <= p.tolerance
-    m = m.filter((balanced | (m.leg_share >= 0.5)) & (m.value_out >= p.min_value))
+    # Lots matched one by one count even when the totals drift (a lot sold from stock), but not when the
+    # firm sent on several times what it bought: that is a trader with other sources.
+    roughly = (m.balance >= 0.5) & (m.balance <= 2.0)
+    m = m.filter((balanced | ((m.leg_share >= 0.5) & roughly)) & (m.value_out >= p.min_value))
     m = company_subject(m, m.firm, ws)
     closeness = clip(1.0 - (m.balance - 1.0).abs() / (2 * p.tolerance))
     size = clip((m.value_out.log10() - 4.0) / 3.0)
