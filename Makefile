@@ -34,8 +34,8 @@ $(VENV)/.bench: requirements-bench.txt $(VENV)/.test
 demo: $(VENV)/.main
 	@rm -rf $(DEMO_OUT) && mkdir -p $(DEMO_OUT)
 	$(BIN)/diversion scan data/samples data/demo/inputs --out $(DEMO_OUT) --db $(DEMO_OUT)/workspace.duckdb
-	$(BIN)/diversion status --db $(DEMO_OUT)/workspace.duckdb
-	@echo "Run outputs: $(DEMO_OUT)/manifest.json and $(DEMO_OUT)/quarantine.csv (workspace $(DEMO_OUT)/workspace.duckdb)"
+	@echo "Report: $(DEMO_OUT)/report.html   leads: $(DEMO_OUT)/leads.jsonl   workspace: $(DEMO_OUT)/workspace.duckdb"
+	@echo "Against the demo world's answer key: $(BIN)/diversion evaluate --truth data/demo/truth.json --leads $(DEMO_OUT)/leads.jsonl"
 
 # The synthetic world shipped in data/demo/ (a test checks it is exactly what this seed generates).
 demo-data: $(VENV)/.main

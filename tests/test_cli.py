@@ -53,7 +53,11 @@ def test_scan_writes_manifest_and_quarantine_exactly_as_the_contract_says(tmp_pa
     assert stages["graph"]["rows"] == 1  # one trade link: that exporter sent goods to that importer
     assert all(set(s) == {"name", "seconds", "rows"} for s in stages.values())
     assert {p.name for p in out.iterdir()} == {
-        "leads.jsonl", "findings.parquet", "report.html", "quarantine.csv", "manifest.json"
+        "leads.jsonl",
+        "findings.parquet",
+        "report.html",
+        "quarantine.csv",
+        "manifest.json",
     }
     with (out / "quarantine.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

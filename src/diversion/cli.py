@@ -389,13 +389,19 @@ def simulate(
     parquet: Annotated[
         bool, typer.Option("--parquet", help="Write the biggest files (declarations, Comtrade) as Parquet.")
     ] = False,
+    schemes: Annotated[
+        int | None, typer.Option("--schemes", help="Planted schemes of each type (instead of the scale's).")
+    ] = None,
+    decoys: Annotated[
+        int | None, typer.Option("--decoys", help="Decoys of each kind (instead of the scale's).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write a synthetic trade world with planted evasion schemes, and its answer key.
 
     Example: diversion simulate --seed 7 --scale small --out worlds/small
     """
-    from dataclasses import asdict
+    from dataclasses import asdict, replace
 
     from diversion.simulate import params_for
     from diversion.simulate import simulate as run_simulate
@@ -404,10 +410,16 @@ def simulate(
         fail(ValueError("give one of --scale or --declarations"), 2)
     if declarations is not None and declarations < 1:
         fail(ValueError("--declarations must be at least 1"), 2)
+    if any(n is not None and n < 0 for n in (schemes, decoys)):
+        fail(ValueError("--schemes and --decoys take a count of 0 or more"), 2)
     try:
         chosen = params_for(scale, declarations)
     except ValueError as exc:
         fail(exc, 2)
+    if schemes is not None:
+        chosen = replace(chosen, schemes_per_type=schemes)
+    if decoys is not None:
+        chosen = replace(chosen, decoys_per_type=decoys)
     with progress_bar(not as_json and sys.stderr.isatty()) as progress:
         summary = run_simulate(seed, chosen, out_dir, parquet=parquet, progress=progress)
     if as_json:

@@ -118,7 +118,16 @@ def _derive(rows: ir.Table) -> dict[str, ir.Value]:
     code = normalize_hs_expr(rows.national_code, cleaned=True)
     usd = ibis.ifelse(rows.value_usd.isnull() & (rows.currency.upper() == "USD"), rows.value, rows.value_usd)
     version = ibis.ifelse(rows.date >= ibis.literal(HS2022_START), "HS2022", "HS2017")
+    # The declarant's own side is in the declaring country: EAEU forms leave its country blank (an import
+    # declaration's consignee, an export declaration's consignor), which would keep its identifier typeless.
+    home = rows.declaring_country
     return {
+        "importer_country": ibis.ifelse(
+            rows.importer_country.isnull() & (rows.direction == "import"), home, rows.importer_country
+        ),
+        "exporter_country": ibis.ifelse(
+            rows.exporter_country.isnull() & (rows.direction == "export"), home, rows.exporter_country
+        ),
         "national_code": code,
         "hs_code": hs6_expr(code),
         "value_usd": usd,

@@ -21,7 +21,7 @@ from typing import Final
 WEIGHTS: Final[dict[str, float]] = {
     # Declarations: the goods themselves.
     "shipments.pass_through": 0.9,
-    "shipments.mislabel": 0.9,
+    "shipments.mislabel": 1.0,  # drones declared as sprayers are hidden on purpose
     "shipments.markup": 0.7,
     "shipments.route": 0.35,
     # Entities and links.

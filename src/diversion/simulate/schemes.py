@@ -456,7 +456,25 @@ def fifty_percent(
         p.member(plan, party, role, level if isinstance(party, Firm) else None)
     supplier = p.existing(("CN", "KR", "TW"), ("manufacturer",))
     buyer = p.existing((DESTINATION,), ("consignee",))
+    start = len(p.shipments)
     p.relay(plan, level, supplier, target, [buyer], _watched(rng), rng.randint(1, 3))
+    if innocent:
+        _as_innocent_goods(p, start, len(p.planted))
+
+
+def _as_innocent_goods(p: Planter, first: int, turn: int) -> None:
+    """Make the shipments from ``first`` on carry food or clothing, same values, no random draw (so the
+    rest of the world stays as it was): a decoy must be innocent in all it does, and relaying chips to
+    Russia within weeks would be a red flag of its own."""
+    innocent = [g for g in GOODS if g.kind in ("food", "textiles")]
+    item = innocent[turn % len(innocent)]
+    code = index()[item.hs2022]
+    for row in p.shipments[first:]:
+        quantity = max(1, round(float(row["value_usd"]) / item.price))  # type: ignore[arg-type]
+        row.update(
+            good=code, export_good=code, import_good=code, quantity=quantity, brand=None, model=None,
+            net_g=max(1, round(quantity * item.kg_per_unit * 1000)),
+        )  # fmt: skip
 
 
 def listed_consignee(p: Planter, level: Difficulty) -> None:

@@ -7,37 +7,30 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from diversion.detect import DETECTORS
 from diversion.detect.base import fetch
-from diversion.graph import build_graph
-from diversion.ingest.run import ingest
-from diversion.resolve import resolve
-from diversion.store import open_workspace
+from diversion.scan import ScanResult
+from diversion.store import Workspace
+from tests.conftest import DEMO
 
-DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
 CONTROL = ("entities.shared_control", "entities.fifty_percent")
 
 
 @pytest.fixture(scope="module")
 def world(
-    tmp_path_factory: pytest.TempPathFactory,
+    demo_scan: tuple[Workspace, ScanResult],
 ) -> Iterator[tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]]:
-    ws = open_workspace(tmp_path_factory.mktemp("demo") / "work.duckdb", "duckdb")
-    ingest(ws, [DEMO / "inputs"])
-    resolve(ws)
-    build_graph(ws)
+    ws, _ = demo_scan  # ingested, resolved and the graph built by the scan
     entity_of = {r["member_id"]: r["entity_id"] for r in ws.table("entity_members").to_pyarrow().to_pylist()}
     by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for detector in DETECTORS:
         if detector.name.startswith("entities."):
             for row in fetch(detector.run(ws, detector.defaults())):
                 by_entity[row["subject_id"]].append(row)
-    ws.close()
     truth = json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))
     plans = {p["id"]: p for p in truth["schemes"] + truth["decoys"]}
     for plan in plans.values():

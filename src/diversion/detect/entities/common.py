@@ -65,6 +65,36 @@ def controlled_codes(ws: Workspace) -> list[str]:
     return sorted(codes)
 
 
+def tier_priority(tier: str | None) -> float:
+    """How much a listed good concerns the destination's armed forces, by its list tier (0..1): the
+    CHPL's tiers 1-2 (integrated circuits, radios, navigation) 1.0, tier 3 0.9, tier 4 (machine tools,
+    manufacturing equipment) 0.8; a watch-list entry marked military (drones) 1.0, marked luxury (cars,
+    an economic sanction) 0.5; any other list 0.7."""
+    text = (tier or "").strip().lower()
+    if text[:1] in ("1", "2") or "military" in text:
+        return 1.0
+    if text[:1] == "3":
+        return 0.9
+    if text[:1] == "4":
+        return 0.8
+    if "luxury" in text:
+        return 0.5
+    return 0.7
+
+
+def control_priority(ws: Workspace) -> dict[str, float]:
+    """Six-digit HS 2022 code -> the highest priority (``tier_priority``) any loaded list gives it."""
+    lists = ws.to_arrow(ws.table("commodity_lists").select("hs_code", "tier").distinct()).to_pylist()
+    nomenclature = list(hs2022_descriptions())
+    found: dict[str, float] = {}
+    for row in lists:
+        code = "".join(ch for ch in str(row["hs_code"] or "") if ch.isdigit())[:6]
+        codes = [code] if len(code) == 6 else [s for s in nomenclature if code and s.startswith(code)]
+        for six in codes:
+            found[six] = max(found.get(six, 0.0), tier_priority(row["tier"]))
+    return found
+
+
 def controlled_before_2022(ws: Workspace) -> list[str]:
     """The HS 2017 counterparts of the controlled codes, for lines declared before HS 2022 came into force
     (8806 drones were 8802 and 8525 until 2022: a firm's 2021 drone imports are controlled trade too);
@@ -107,7 +137,8 @@ def declared_trade(ws: Workspace) -> ir.Table:
     """Declarations with both parties' entities and whether the goods are controlled: the declaration's
     own columns (id, date, declaring country, codes, description, brand, model, quantity, unit, net_kg,
     origin, value_usd, party names as written), exporter_entity, importer_entity, exporter_country,
-    importer_country (the entity's where the line leaves it blank), controlled, source, record. Computed
+    importer_country (the entity's where the line leaves it blank), controlled, priority (``tier_priority``
+    of the goods' list, 0 when on none), source, record. Computed
     once per workspace state."""
 
     def build() -> ir.Table:
@@ -127,8 +158,16 @@ def declared_trade(ws: Workspace) -> ir.Table:
         where = names(ws).select("entity_id", "country")
         d = d.left_join(where.rename(exporter_entity="entity_id", exporter_home="country"), "exporter_entity")
         d = d.left_join(where.rename(importer_entity="entity_id", importer_home="country"), "importer_entity")
-        codes = ws.stage_arrow(pa.table({"hs_code": pa.array(controlled_codes(ws), pa.string())}))
-        flagged = codes.select(__code="hs_code", controlled=ibis.literal(True))
+        priorities = control_priority(ws)
+        codes = ws.stage_arrow(
+            pa.table(
+                {
+                    "hs_code": pa.array(list(priorities), pa.string()),
+                    "priority": pa.array(list(priorities.values()), pa.float64()),
+                }
+            )
+        )
+        flagged = codes.select(__code="hs_code", __priority="priority", controlled=ibis.literal(True))
         d = d.left_join(flagged, d.hs_code.substr(0, 6) == flagged.__code)
         older = ws.stage_arrow(pa.table({"hs_code": pa.array(controlled_before_2022(ws), pa.string())}))
         flagged_older = older.select(__code_2017="hs_code", __older=ibis.literal(True))
@@ -159,6 +198,8 @@ def declared_trade(ws: Workspace) -> ir.Table:
                 exporter_country=d.exporter_country.coalesce(d.exporter_home),
                 importer_country=d.importer_country.coalesce(d.importer_home),
                 controlled=d.controlled.fill_null(False),
+                # Before 2022, a counterpart code takes the watch's middle priority (the mapping is n:n).
+                priority=d.__priority.fill_null(ibis.ifelse(d.controlled, 0.7, 0.0)),
                 source=d.source,
                 record=d.record,
             )

@@ -108,6 +108,7 @@ def consignments(ws: Workspace) -> ir.Table:
                     "exporter_name",
                     "importer_name",
                     "controlled",
+                    "priority",
                     "source",
                     "record",
                 )

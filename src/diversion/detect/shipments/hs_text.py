@@ -393,6 +393,8 @@ def classify_goods(goods: pa.Table) -> pa.Table:
     text by text. Callers pass distinct tuples, so the work grows with the vocabulary of the data, not
     with its lines.
     """
+    if goods.num_rows == 0:  # a workspace with no declarations after the cut-off
+        return GOODS_SCHEMA.empty_table()
     columns = {c: [v or "" for v in goods.column(c).to_pylist()] for c in ("brand", "model", "description")}
     declared: list[str | None] = goods.column("hs4").to_pylist()
     cleaned = [clean(" ".join(parts)) for parts in zip(*columns.values(), strict=True)]

@@ -85,6 +85,12 @@ class Params(ShipmentParams):
         default=365,
         metadata={"help": "Days before its first flagged sale in which the firm's own purchases count."},
     )
+    controlled_only: bool = field(
+        default=True,
+        metadata={
+            "help": "Judge only sales of controlled goods: a dear sofa sold to Russia is no diversion red flag."
+        },
+    )
 
 
 def run(ws: Workspace, p: Params) -> ir.Table:
@@ -94,6 +100,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
         lines.exporter_country.isin(list(p.hubs))
         & (lines.importer_country == p.destination)
         & (lines.date >= p.cutoff_date)
+        & (lines.controlled | ibis.literal(not p.controlled_only))
     )
     judged = judge(sales, lines, p)
     found = per_firm(judged, p)
@@ -117,7 +124,7 @@ def priced(ws: Workspace) -> ir.Table:
         kilos = ibis.ifelse(c.net_kg > 0, c.net_kg, c.quantity * factor(unit, WEIGHT_UNITS))
         keep = [
             "cid", "exporter_entity", "importer_entity", "exporter_country", "importer_country", "hs6",
-            "origin_country", "date", "value_usd", "lines",
+            "origin_country", "date", "value_usd", "lines", "controlled", "priority",
         ]  # fmt: skip
         amounts = dict(zip(BASES, (pieces, kilos), strict=True))
         sides = [c.select(*keep, basis=ibis.literal(basis), amount=amounts[basis]) for basis in BASES]
@@ -220,6 +227,7 @@ def per_firm(judged: ir.Table, p: Params) -> ir.Table:
         buyers=hit.importer_entity.nunique(),
         related=hit.importer_entity.collect(distinct=True),
         exporter_country=hit.exporter_country.arbitrary(),
+        priority=hit.priority.max(),
     )
     found = found.join(counts, groups).join(evidence, groups)
     found = found.mutate(unit_value=found.value_usd / found.amount)
@@ -271,7 +279,10 @@ def describe(found: ir.Table, ws: Workspace, p: Params) -> ir.Table:
     size = clip((found.value_usd.log10() - 4.0) / 3.0)  # $10k .. $10M
     resale = found.unit_value / found.own_purchase_unit_value
     bought = (resale >= p.min_ratio).fill_null(False).cast("float64")
-    score = clip(0.45 + 0.25 * ratio_part + 0.1 * size + 0.1 * bought, 0.0, 0.9)
+    # Weighed by what the goods are (``entities.common.tier_priority``): chips before cars.
+    score = found.priority.fill_null(0.7) * clip(
+        0.45 + 0.25 * ratio_part + 0.1 * size + 0.1 * bought, 0.0, 0.9
+    )
     per = ibis.ifelse(found.basis == "piece", " a piece", " a kg")
     others = ibis.ifelse(found.buyers > 1, " and " + (found.buyers - 1).cast("string") + " other buyers", "")
     hs = found.hs6.substr(0, 4) + "." + found.hs6.substr(4, 2)

@@ -80,6 +80,7 @@ def legs(ws: Workspace, p: ShipmentParams) -> tuple[ir.Table, ir.Table]:
         out_hs6=exports.hs6,
         out_lines=exports.lines,
         out_key=exports.source + "\x1f" + exports.record,
+        priority=exports.priority,
     )
     return imports, exports
 
@@ -119,6 +120,8 @@ def _distinct_legs(pairs_: ir.Table, side: str) -> ir.Table:
         "firm",
         "hs4",
     ]
+    if side == "out":
+        columns.append("priority")  # what the goods sent on are (``tier_priority``)
     return pairs_.select(*columns).distinct(on=f"{side}_key", keep="first")
 
 
@@ -152,6 +155,7 @@ def matched(ws: Workspace, p: Params) -> ir.Table:
         exports=outs.count(),
         last_out=outs.out_date.max(),
         out_lines=outs.out_lines.collect(),
+        priority=outs.priority.max(),
     )
     people = pp.group_by(["firm", "hs4"]).aggregate(
         consignees=pp.consignee.collect(distinct=True),
@@ -184,7 +188,12 @@ def run(ws: Workspace, p: Params) -> ir.Table:
     closeness = clip(1.0 - (m.balance - 1.0).abs() / (2 * p.tolerance))
     size = clip((m.value_out.log10() - 4.0) / 3.0)
     quick = clip(1.0 - m.median_lag / p.window_days)
-    score = clip(0.45 + 0.2 * closeness + 0.1 * m.leg_share + 0.15 * size + 0.1 * quick)
+    # One car bought and one sold matches by nature; ten thousand chips matching is telling.
+    specific = clip(m.quantity_in.log10() / 3.0)
+    # Chips and radios for weapons matter more than cars (an economic sanction): ``tier_priority``.
+    score = m.priority * clip(
+        0.4 + 0.15 * closeness + 0.1 * m.leg_share + 0.15 * size + 0.1 * quick + 0.1 * specific
+    )
     unit_in = m.value_in / m.quantity_in
     unit_out = m.value_out / m.quantity_out
     explanation = (
@@ -216,6 +225,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
                     "value_in",
                     "value_out",
                     "unit_markup",
+                    "priority",
                 ]
             ),
             ibis.array(
@@ -228,6 +238,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
                     m.value_in,
                     m.value_out,
                     unit_out / unit_in.nullif(0.0),
+                    m.priority,
                 ]
             ),
         ),
