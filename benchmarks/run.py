@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from benchmarks import flow_suite, graph_scale, ingest_declarations, resolve_compare, simulate_world
+from benchmarks import (
+    flow_suite,
+    graph_scale,
+    ingest_declarations,
+    resolve_compare,
+    scan_scale,
+    simulate_world,
+)
 
 
 def main() -> None:
@@ -11,6 +18,7 @@ def main() -> None:
     flow_suite.main()
     resolve_compare.main()
     graph_scale.main()
+    scan_scale.main()
 
 
 if __name__ == "__main__":

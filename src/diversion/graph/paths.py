@@ -29,7 +29,8 @@ EVIDENCE: Final = "array<struct<source: string, record: string>>"
 
 def directed(links: ir.Table, names: ir.Table, kinds: Sequence[str] | None = None) -> ir.Table:
     """Every link in both directions: ``start``, ``end``, ``kind``, ``text`` (the words from start to end:
-    "owns 60% of"), ``back`` (from end to start: "is 60% owned by"), ``share`` and ``evidence``."""
+    "owns 60% of"), ``back`` (from end to start: "is 60% owned by"), ``share``, ``amount``, ``hs_code``
+    (of a trade link) and ``evidence``."""
     chosen = links if kinds is None else links.filter(links.kind.isin(list(kinds)))
     share = ibis.ifelse(chosen.share.notnull(), percent(chosen.share) + " ", "")
     hs = ibis.ifelse(chosen.hs_code.notnull(), "HS " + chosen.hs_code + " ", "")
@@ -69,9 +70,10 @@ def directed(links: ir.Table, names: ir.Table, kinds: Sequence[str] | None = Non
     # a step's twin (the same link read backwards) is its number with the last bit flipped.
     base = chosen.mutate(__forward=forward, __backward=backward, __n=ibis.row_number())
     out = base.select(edge=base.__n * 2, start=base.subject_entity, end=base.object_entity, kind=base.kind,
-                      text=base.__forward, share=base.share, amount=base.amount, evidence=base.evidence)  # fmt: skip
+                      text=base.__forward, share=base.share, amount=base.amount, hs_code=base.hs_code,
+                      evidence=base.evidence)  # fmt: skip
     back = base.select(edge=base.__n * 2 + 1, start=base.object_entity, end=base.subject_entity, kind=base.kind,
-                       text=base.__backward, share=base.share, amount=base.amount,
+                       text=base.__backward, share=base.share, amount=base.amount, hs_code=base.hs_code,
                        evidence=base.evidence)  # fmt: skip
     return ibis.union(out, back)
 

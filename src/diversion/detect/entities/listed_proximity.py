@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from diversion.detect.base import Detector, clip, conform
 from diversion.detect.entities.common import (
@@ -24,6 +25,7 @@ from diversion.detect.entities.common import (
     all_edges,
     busy_entities,
     control_edges,
+    controlled_codes,
     finding,
     names,
     subject,
@@ -43,6 +45,12 @@ class Params(EntityParams):
     )
     defence_factor: float = field(
         default=0.9, metadata={"help": "Score factor when the party reached is defence-linked, not listed."}
+    )
+    controlled_trade_only: bool = field(
+        default=True,
+        metadata={
+            "help": "A trade link counts only when the goods traded are controlled (on a loaded list)."
+        },
     )
 
 
@@ -72,7 +80,12 @@ def run(ws: Workspace, p: Params) -> ir.Table:
                   blocked=busy_entities(ws, steering, p.max_degree))  # fmt: skip
     # Then one trade link at most, as the last step: the firm trading with a party close to the list (a
     # supplier's customer's customer is its customer's concern, not a path worth reading).
-    trade = control_edges(ws, ("trade",)).select("edge", "start", "end", "amount")
+    trade = control_edges(ws, ("trade",))
+    if p.controlled_trade_only:
+        # Selling T-shirts to a listed firm is a sanctions matter, not a route for controlled goods.
+        codes = ws.stage_arrow(pa.table({"hs_code": pa.array(controlled_codes(ws), pa.string())}))
+        trade = trade.filter(trade.hs_code.substr(0, 6).isin(codes.hs_code))
+    trade = trade.select("edge", "start", "end", "amount")
     near = walked.filter(walked.hops < p.max_hops)
     traded = near.join(trade, near.node == trade.start)
     traded = traded.select(
