@@ -184,7 +184,7 @@ def test_contract_keys_and_values(result: dict[str, Any]) -> None:
     assert result["precision_top30"] == pytest.approx(4 / 10)
     assert result["decoys_top10"] == 1
     assert result["leads"] == 10
-    assert result["top30"] == {"true": 4, "decoy": 1, "unmatched": 5}
+    assert result["top30"] == {"true": 4, "blocked": 0, "decoy": 1, "unmatched": 5}
     assert result["matching"] == MATCHING
     json.dumps(result)  # serialisable as is
 
@@ -244,7 +244,7 @@ def test_supplier_only_does_not_count(tmp_path: Path) -> None:
     result = evaluate(*write(tmp_path, TRUTH, leads))
     assert result["found_top100"] == 0
     assert result["precision_top30"] == 0.0
-    assert result["top30"] == {"true": 0, "decoy": 0, "unmatched": 2}
+    assert result["top30"] == {"true": 0, "blocked": 0, "decoy": 0, "unmatched": 2}
 
 
 def test_supplier_with_scheme_declaration_counts(tmp_path: Path) -> None:
@@ -408,3 +408,11 @@ def test_fast_on_many_leads(tmp_path: Path) -> None:
     hubs = {rank * 7 % 5_000 for rank in range(1, 101)} & set(range(2_000))
     suppliers = {rank % 2_000 for rank in range(1, 101) if rank % 3_000 == rank % 2_000}
     assert result["found_top100"] == len(hubs | suppliers)
+
+
+def test_a_lead_on_a_firm_blocked_under_the_rule_is_right_though_no_scheme_planted_it(tmp_path: Path) -> None:
+    truth = {**TRUTH, "blocked": [{"party_id": "tr-co-7", "name": "Safir Elektrik", "country": "TR"}]}
+    leads = [lead(1, ["tr-co-7"]), lead(2, ["tr-co-8"])]
+    result = evaluate(*write(tmp_path, truth, leads))
+    assert result["top30"] == {"true": 0, "blocked": 1, "decoy": 0, "unmatched": 1}
+    assert result["precision_top30"] == 0.5 and result["found_top100"] == 0

@@ -26,7 +26,9 @@ Matching rule (also returned under ``"matching"``):
 
 Measures: a scheme's ``rank`` is the ``rank`` of its best-ranked matching lead (``None`` when no lead
 matches); the top-N windows are the first N leads in rank order. ``recall_top100`` = schemes found in the
-top 100 / schemes; ``precision_top30`` = leads in the top 30 matching a scheme / min(30, leads);
+top 100 / schemes; ``precision_top30`` = leads in the top 30 matching a scheme, or naming a party the
+answer key lists under ``blocked`` (blocked by the world's listings under OFAC's 50% rule, planted or made
+so by background ownership: a right lead though no scheme planted it), / min(30, leads);
 ``decoys_top10`` = leads in the top 10 matching a decoy and no scheme. Empty inputs give zeros.
 """
 
@@ -62,7 +64,9 @@ MATCHING: Final = (
     "finding cites one of the scheme's declaration records and member_ids include any scheme member. "
     "A lead matches a decoy when member_ids include an innocent decoy member (not a listed one, not the "
     "blocked holding of a near-50% decoy) and it matches no scheme. Evidence "
-    "matches on equal record and the answer key's source path being a path-component suffix of the lead's."
+    "matches on equal record and the answer key's source path being a path-component suffix of the lead's. "
+    "Precision counts as right a lead on a party the answer key lists as blocked under OFAC's 50% rule "
+    '("blocked": planted or made so by background ownership of listed parties).'
 )
 """The rule above in one sentence, returned with every result."""
 
@@ -87,6 +91,7 @@ class Planted:
 class Truth:
     schemes: tuple[Planted, ...]
     decoys: tuple[Planted, ...]
+    blocked: frozenset[str] = frozenset()  # parties the world's listings block under OFAC's 50% rule
 
 
 @dataclass(frozen=True)
@@ -210,9 +215,13 @@ def read_truth(path: Path) -> Truth:
     decoys = data.get("decoys") or []
     if not isinstance(decoys, list):
         raise UnreadableInput(where, None, '"decoys" to be a list')
+    blocked = data.get("blocked") or []
+    if not isinstance(blocked, list) or not all(isinstance(b, dict) and "party_id" in b for b in blocked):
+        raise UnreadableInput(where, None, '"blocked" to be a list of {"party_id": ...}')
     return Truth(
         schemes=tuple(_planted(where, "schemes", i, item) for i, item in enumerate(data["schemes"])),
         decoys=tuple(_planted(where, "decoys", i, item) for i, item in enumerate(decoys)),
+        blocked=frozenset(str(b["party_id"]) for b in blocked),
     )
 
 
@@ -333,7 +342,7 @@ def score(truth: Truth, leads: Iterable[Lead]) -> dict[str, Any]:
     ordered = sorted(leads, key=lambda lead: (lead.rank, lead.line))
     best_scheme: dict[int, tuple[int, Lead, str]] = {}  # scheme -> (position, lead, rule)
     best_decoy: dict[int, tuple[int, Lead]] = {}
-    top = {"true": 0, "decoy": 0, "unmatched": 0}
+    top = {"true": 0, "blocked": 0, "decoy": 0, "unmatched": 0}
     decoys_top = 0
     for position, lead in enumerate(ordered, start=1):
         schemes = matcher.schemes_of(lead)
@@ -343,8 +352,10 @@ def score(truth: Truth, leads: Iterable[Lead]) -> dict[str, Any]:
         decoys = set() if schemes else matcher.decoys_of(lead)
         for i in decoys:
             best_decoy.setdefault(i, (position, lead))
+        # A firm the listings block under the 50% rule is a right lead though no scheme planted it.
+        blocked = not schemes and not decoys and bool(lead.member_ids & truth.blocked)
         if position <= TOP_PRECISION:
-            top["true" if schemes else "decoy" if decoys else "unmatched"] += 1
+            top["true" if schemes else "blocked" if blocked else "decoy" if decoys else "unmatched"] += 1
         if position <= TOP_DECOYS and decoys:
             decoys_top += 1
 
@@ -384,7 +395,7 @@ def score(truth: Truth, leads: Iterable[Lead]) -> dict[str, Any]:
         "schemes": n_schemes,
         "found_top100": found_top100,
         "recall_top100": found_top100 / n_schemes if n_schemes else 0.0,
-        "precision_top30": top["true"] / window if window else 0.0,
+        "precision_top30": (top["true"] + top["blocked"]) / window if window else 0.0,
         "decoys_top10": decoys_top,
         "per_scheme": per_scheme,
         "per_type": _groups(per_scheme, found_top, "type"),

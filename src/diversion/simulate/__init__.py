@@ -274,7 +274,36 @@ def _truth(
         },
         "schemes": [e for e in entries if not e["innocent"]],
         "decoys": [e for e in entries if e["innocent"]],
+        "blocked": _blocked_by_rule(built, parties),
     }
+
+
+RULE_SHARE = 50.0
+"""OFAC's 50 percent rule: owned 50% or more in aggregate by blocked persons is blocked."""
+
+
+def _blocked_by_rule(built: world.World, parties: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every party the world's listings block under OFAC's 50 percent rule without being listed itself:
+    the planted ones and those that background ownership makes so (a listed Russian firm that happens to own
+    60% of a Turkish trader blocks it). Computed here from the world's own stakes, so an evaluation can
+    tell a right lead on such a firm from a false one."""
+    owns = [r for r in built.relations if r.kind == "ownership" and r.share is not None]
+    listed = {listing.party_id for listing in built.listings}
+    found = set(listed)
+    while True:
+        held: dict[str, float] = {}
+        for r in owns:
+            if r.subject_id in found:
+                held[r.object_id] = held.get(r.object_id, 0.0) + (r.share or 0.0)
+        more = {party for party, share in held.items() if share >= RULE_SHARE - 1e-9} - found
+        if not more:
+            break
+        found |= more
+    return [
+        {"party_id": party_id, "name": parties[party_id].name.native, "country": parties[party_id].country}
+        for party_id in sorted(found - listed)
+        if party_id in parties
+    ]
 
 
 def _readme(seed: int, params: Params) -> str:
