@@ -11,6 +11,7 @@ DB_PATH = Path(os.environ.get("DIVERSION_DB", "diversion.duckdb"))
 BACKEND = os.environ.get("DIVERSION_BACKEND", "duckdb")
 """Default engine: duckdb, or spark for scale."""
 
+
 def _default_memory_limit() -> str:
     """Half the machine's memory (at least 2 GB): joins and sorts spill to disk beyond it, but the lists
     of evidence a detector collects per group cannot, and a scan of a million declarations needs more than
