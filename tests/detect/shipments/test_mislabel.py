@@ -296,5 +296,5 @@ def test_legit_goods_are_silent(found: dict[str, Any]) -> None:
 
 
 def test_goods_declared_under_another_controlled_code_only_when_hidden_only_is_off(ws: Workspace) -> None:
-    # Nothing here is declared under a controlled code, so the switch changes nothing in this world.
+    # Nothing here is declared under a listed code, so the switch changes nothing in this world.
     assert set(by_name(run(ws, hidden_only=False))) >= {EASY, MEDIUM, HARD}

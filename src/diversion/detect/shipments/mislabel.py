@@ -19,8 +19,10 @@ Three kinds of evidence, from strongest to weakest:
   controlled heading clearly more than to the declared one ("опрыскиватель беспилотный" is a drone).
 
 Only goods whose proper heading is controlled (on a loaded commodity list) count, and by default only
-when the declared code is on none (``hidden_only``): a chip declared under another CHPL heading hides
-nothing from a screening. Findings are per hub firm, declared code and proper heading.
+when the declared code draws less scrutiny than the proper one (``hidden_only``: its list priority,
+``entities.common.tier_priority``, is lower, or it is on no list): a chip declared under another CHPL
+heading hides nothing from a screening, while drones declared as sprayers hide even from a user who
+watches sprayers because of that trick. Findings are per hub firm, declared code and proper heading.
 
 Descriptions repeat endlessly, so the distinct (description, brand, model, heading) tuples are classified
 once in Python (``hs_text.classify_goods``, vectorised over the tuples) and staged back into the engine;
@@ -39,6 +41,7 @@ import pyarrow as pa
 import pycountry
 
 from diversion.detect.base import Detector, conform
+from diversion.detect.entities.common import control_priority
 from diversion.detect.shipments.common import (
     ShipmentParams,
     company_subject,
@@ -72,8 +75,8 @@ GROUP: Final = ("firm", "hs6", "proper")
 class Params(ShipmentParams):
     hidden_only: bool = field(
         default=True,
-        metadata={"help": "Flag only goods declared under a code on no commodity list (a chip declared "
-                          "under another controlled heading hides nothing from a screening)."},
+        metadata={"help": "Flag only goods declared under a code of lower list priority than their proper "
+                          "heading, or on no list (a chip under another CHPL heading hides nothing)."},
     )  # fmt: skip
     min_text_score: float = field(
         default=2.0,
@@ -186,7 +189,7 @@ def _by_goods(ws: Workspace, examined: ir.Table, p: Params, watched: list[str]) 
     on_list = ibis.ifelse(
         by_model, g.model_headings.filter(lambda h: h.isin(watched)).length() > 0, g.proper.isin(watched)
     )
-    g = _hidden(g.filter(g.proper.notnull() & on_list), p)
+    g = _hidden(ws, g.filter(g.proper.notnull() & on_list), "proper", p)
     model_ref = ibis.struct(
         {"source": ibis.literal(f"diversion:data/{MODELS_FILE}"), "record": g.model_record}
     )
@@ -202,9 +205,33 @@ def _by_goods(ws: Workspace, examined: ir.Table, p: Params, watched: list[str]) 
     )
 
 
-def _hidden(t: ir.Table, p: Params) -> ir.Table:
-    """Only goods declared under a code on no list, unless ``hidden_only`` is off."""
-    return t.filter(~t.listed) if p.hidden_only else t
+def _hidden(ws: Workspace, t: ir.Table, heading: str, p: Params) -> ir.Table:
+    """Only goods declared under a code of lower list priority than their proper ``heading`` (a column of
+    ``t``), unless ``hidden_only`` is off."""
+    if not p.hidden_only:
+        return t
+    ranks = _heading_priority(ws)
+    joined = t.left_join(ranks, t[heading] == ranks.__heading)
+    keep = joined.priority.fill_null(0.0) < joined.__heading_priority.fill_null(0.0)
+    return joined.filter(keep).drop("__heading", "__heading_priority")
+
+
+def _heading_priority(ws: Workspace) -> ir.Table:
+    """__heading (4 digits), __heading_priority: the highest list priority of any subheading under it."""
+
+    def build() -> ir.Table:
+        best: dict[str, float] = {}
+        for code, priority in control_priority(ws).items():
+            best[code[:4]] = max(best.get(code[:4], 0.0), priority)
+        data = pa.table(
+            {
+                "__heading": pa.array(list(best), pa.string()),
+                "__heading_priority": pa.array(list(best.values())),
+            }
+        )
+        return ws.materialize(ws.stage_arrow(data))
+
+    return ws.memo((NAME, "heading_priority"), build)
 
 
 def _by_legs(ws: Workspace, examined: ir.Table, p: Params, listed: list[str]) -> ir.Table:
@@ -225,7 +252,7 @@ def _by_legs(ws: Workspace, examined: ir.Table, p: Params, listed: list[str]) ->
         i_kg=c.net_kg, i_value=c.value_usd, i_hs6=c.hs6, i_hs4=c.hs4, i_unit=c.unit.fill_null(""), i_lines=c.lines,
         i_source=c.source, i_record=c.record,
     )  # fmt: skip
-    exports = _hidden(examined, p)
+    exports = examined
     # A cover code is chosen to pass inspection: other machinery, apparatus or instruments (sprayers for
     # drones, "parts" for chips). Bearings that leave as T-shirts are a coincidence of numbers.
     exports = exports.filter(exports.hs4.substr(0, 2).isin(list(COVER_CHAPTERS)))
@@ -240,6 +267,7 @@ def _by_legs(ws: Workspace, examined: ir.Table, p: Params, listed: list[str]) ->
             exports.quantity <= imports.i_quantity * (1 + p.qty_tolerance),
         ],
     )
+    pairs = _hidden(ws, pairs, "i_hs4", p)  # the import leg says what the goods are
     run_of = ibis.window(
         group_by=[pairs.i_source, pairs.i_record, pairs.hs6],
         order_by=[pairs.date, pairs.source, pairs.record],
