@@ -26,7 +26,7 @@ TAGS: Final[dict[str, str]] = {
     "entities.fifty_percent": "listed parties own 50% or more of it",
     "entities.listed": "it is on a sanctions list",
     "entities.listed_proximity": "it is a few links from a listed or defence-sector party",
-    "entities.licence_excess": "its licensed imports exceed the whole pre-war market",
+    "entities.licence_excess": "its licences or imports of a controlled good exceed its country's whole pre-war market",
     "entities.first_controlled_trade": "it never traded controlled goods before the cut-off",
     "shipments.pass_through": "it re-exported what it imported within weeks",
     "shipments.mislabel": "the goods were declared under the wrong HS code",
