@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from benchmarks.ingest_declarations import DATA, RESULTS, timed
 
@@ -29,7 +30,7 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "diversion.cli", *args]
 
 
-def _scan(world: Path, size: int) -> dict[str, object]:
+def _scan(world: Path, size: int) -> dict[str, Any]:
     out = world / "scan"
     seconds, rss, _ = timed(
         _cli("scan", str(world / "inputs"), "--out", str(out), "--db", str(world / "scan.duckdb"), "--json")
@@ -61,7 +62,7 @@ def _scan(world: Path, size: int) -> dict[str, object]:
 def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     DATA.mkdir(parents=True, exist_ok=True)
-    measures = []
+    measures: list[dict[str, Any]] = []
     for size in SIZES:
         with tempfile.TemporaryDirectory(dir=DATA) as tmp:
             world = Path(tmp) / "world"
@@ -73,10 +74,16 @@ def main() -> None:
             measures.append(measure)
             print(json.dumps(measure), flush=True)
             shutil.rmtree(world, ignore_errors=True)
+    # Sizes measured in an earlier run and not this one are kept (a 10M run alone adds to the 1M one).
+    path = RESULTS / "scan_scale.json"
+    earlier = json.loads(path.read_text())["measures"] if path.exists() else []
+    fresh = {m["declarations_asked"] for m in measures}
+    measures = sorted([m for m in earlier if m["declarations_asked"] not in fresh] + measures,
+                      key=lambda m: m["declarations_asked"])  # fmt: skip
     by_size = {m["declarations_asked"]: m for m in measures}
     scaling = None
     if 1_000_000 in by_size and 10_000_000 in by_size:
-        ratio = float(by_size[10_000_000]["seconds"]) / float(by_size[1_000_000]["seconds"])  # type: ignore[arg-type]
+        ratio = float(by_size[10_000_000]["seconds"]) / float(by_size[1_000_000]["seconds"])
         scaling = {
             "time_10M_over_1M": round(ratio, 2),
             "over_linear": round(ratio / 10, 2),
@@ -92,7 +99,7 @@ def main() -> None:
         "measures": measures,
         "scaling": scaling,
     }
-    (RESULTS / "scan_scale.json").write_text(json.dumps(result, indent=2) + "\n")
+    path.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":
