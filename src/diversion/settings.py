@@ -27,6 +27,11 @@ MEMORY_LIMIT = os.environ.get("DIVERSION_MEMORY_LIMIT") or _default_memory_limit
 """DuckDB memory cap (``DIVERSION_MEMORY_LIMIT``, default half the machine's memory); beyond it bulk loads
 and joins spill to disk instead of growing."""
 
+INGEST_MEMORY_LIMIT = os.environ.get("DIVERSION_INGEST_MEMORY_LIMIT") or "2GB"
+"""DuckDB memory cap while ingesting (``DIVERSION_INGEST_MEMORY_LIMIT``; the lower of it and MEMORY_LIMIT
+applies): staging tables spill to disk beyond it, so a file of any size ingests in bounded memory while
+the detectors keep the larger cap they need."""
+
 THREADS = int(os.environ.get("DIVERSION_THREADS", "0")) or (os.cpu_count() or 2)
 """Engine threads."""
 

@@ -12,6 +12,7 @@ and hands them to a :class:`Workspace`, which creates, stages, inserts and count
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import tempfile
 import uuid
@@ -330,6 +331,19 @@ class Workspace:
             self.drop_temp(staged)
 
     @contextlib.contextmanager
+    def memory_capped(self, limit: str) -> Iterator[None]:
+        """Run with the engine's memory cap lowered to ``limit`` (e.g. "2GB") when it is higher now."""
+        if self.backend != "duckdb" or byte_size(limit) >= byte_size(settings.MEMORY_LIMIT):
+            yield
+            return
+        sql = self.con.con
+        sql.execute(f"SET memory_limit = {_sql_text(limit)}")
+        try:
+            yield
+        finally:
+            sql.execute(f"SET memory_limit = {_sql_text(settings.MEMORY_LIMIT)}")
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """All writes inside happen together or not at all."""
         if self._in_transaction:
@@ -385,6 +399,19 @@ def _sql_text(value: str) -> str:
 
 def _sql_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+_UNITS = {"": 1, "b": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
+
+
+def byte_size(text: str) -> float:
+    """Bytes in a memory size as DuckDB takes it ("2GB", "1.5 GiB", "512MB")."""
+    found = re.fullmatch(r"\s*([0-9.]+)\s*([kmgt]?)(i?)b?\s*", text.lower())
+    if found is None:
+        raise DiversionError(f"not a memory size: {text!r} (expected e.g. 2GB or 512MB)")
+    number, unit, binary = found.groups()
+    scale = 1024 ** "bkmgt".index(unit or "b") if binary else _UNITS[unit]
+    return float(number) * scale
 
 
 def _temp_name() -> str:

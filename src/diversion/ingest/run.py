@@ -22,6 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from diversion import settings
 from diversion.errors import DiversionError, UnreadableInput
 from diversion.ingest import mapping
 from diversion.ingest import registry as adapters
@@ -116,6 +117,20 @@ def ingest(
     """
     if format is not None and adapters.get_adapter(format) is None:
         raise DiversionError(f"unknown format {format!r}; known: {', '.join(adapters.names())}")
+    # Staged files spill to disk beyond a small cap: an ingest of any size stays in bounded memory.
+    with ws.memory_capped(settings.INGEST_MEMORY_LIMIT):
+        return _ingest(ws, paths, format, options, strict, progress, command)
+
+
+def _ingest(
+    ws: Workspace,
+    paths: Sequence[Path],
+    format: str | None,
+    options: dict[str, Any] | None,
+    strict: bool,
+    progress: Progress | None,
+    command: str,
+) -> Manifest:
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     manifest = Manifest(
         run_id=run_id,
