@@ -97,7 +97,7 @@ def _write(
     ws: Workspace, out: Path, leads: list[dict[str, Any]], findings: Any, manifest: Manifest, scope: ScanScope
 ) -> None:
     write(out, leads, ws, findings)
-    write_report(out / "report.html", leads, manifest, cutoff=scope.cutoff)
+    write_report(out / "report.html", leads, manifest, cutoff=scope.cutoff, ws=ws)
 
 
 def write_quarantine_csv(ws: Workspace, digests: list[str], path: Path) -> int:

@@ -104,6 +104,23 @@ def test_the_run_writes_every_file_of_the_contract(demo_scan: tuple[Workspace, S
     assert "<script" not in page
 
 
+def test_flow_leads_carry_the_chart_of_their_series(
+    demo_scan: tuple[Workspace, ScanResult], leads: list[dict[str, Any]]
+) -> None:
+    _, result = demo_scan
+    page = (result.out / "report.html").read_text(encoding="utf-8")
+    sections = {
+        int(part.split('"', 1)[0]): part.split("</section>", 1)[0] for part in page.split('id="lead-')[1:]
+    }
+    flows = [lead["rank"] for lead in leads[:100] if lead["subject"]["kind"] == "flow"]
+    assert flows, "the demo world has flow leads in its top 100"
+    for rank in flows:
+        assert "<svg" in sections[rank] and "<polyline" in sections[rank], rank
+    assert all(
+        "<svg" not in sections[lead["rank"]] for lead in leads[:100] if lead["subject"]["kind"] != "flow"
+    )
+
+
 def test_the_reference_cases_are_top_ten_leads_in_an_investigators_words(
     leads: list[dict[str, Any]],
 ) -> None:

@@ -89,12 +89,21 @@ def _currency(line: dict[str, Any]) -> str:
     return "EUR" if " EUR " in f" {line['explanation']}" else "USD"
 
 
-def _section(ws: Workspace, line: dict[str, Any], cutoff: date) -> str:
+def chart(ws: Workspace, line: dict[str, Any], cutoff: date) -> str:
+    """The SVG chart of the series behind a flow line (``subject_id``, ``metrics``, ``explanation``),
+    the cut-off marked; empty when the workspace holds none of them."""
     charts = chart_series(ws, line)
+    if not charts:
+        return ""
     monthly = any("-" in p for s in charts for p, _ in s.points)
     mark = cutoff.strftime("%Y-%m") if monthly else str(cutoff.year)
-    title = f"HS {line['hs_code']}" if line["hs_code"] != "TOTAL" else "all goods"
-    svg = line_chart(title, charts, cutoff=mark, currency=_currency(line)) if charts else ""
+    code = str(line["subject_id"]).rsplit(":", 1)[-1]
+    title = f"HS {code}" if code != "TOTAL" else "all goods"
+    return line_chart(title, charts, cutoff=mark, currency=_currency(line))
+
+
+def _section(ws: Workspace, line: dict[str, Any], cutoff: date) -> str:
+    svg = chart(ws, line, cutoff)
     related = "".join(
         f"<li>{html.escape(r['explanation'])} <span class='meta'>({html.escape(r['detector'])}, "
         f"{r['score']:.2f})</span></li>"
@@ -140,4 +149,4 @@ headline figure comes from; the dashed line is the cut-off.</p>
     return path
 
 
-__all__ = ["chart_series", "write_report"]
+__all__ = ["chart", "chart_series", "write_report"]

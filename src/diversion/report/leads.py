@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from diversion.ingest.run import Manifest
+from diversion.report.flows import chart
+from diversion.store import Workspace
 
 LEADS_SHOWN: Final = 100
 """Leads with a full section; the table lists every lead."""
@@ -54,7 +56,20 @@ def _finding(f: dict[str, Any]) -> str:
     )
 
 
-def _section(lead: dict[str, Any]) -> str:
+def _chart(ws: Workspace | None, lead: dict[str, Any], cutoff: date) -> str:
+    """A flow lead's chart: the series of its headline finding (other leads have none)."""
+    if ws is None or lead["subject"]["kind"] != "flow" or not lead["findings"]:
+        return ""
+    headline = lead["findings"][0]
+    line = {
+        "subject_id": lead["subject"]["id"],
+        "metrics": headline["metrics"],
+        "explanation": headline["explanation"],
+    }
+    return chart(ws, line, cutoff)
+
+
+def _section(lead: dict[str, Any], svg: str = "") -> str:
     subject = lead["subject"]
     other_names = [n for n in subject["names"] if n != subject["name"]]
     names = f"<p class='meta'>Also written: {_e('; '.join(other_names[:10]))}</p>" if other_names else ""
@@ -68,6 +83,7 @@ def _section(lead: dict[str, Any]) -> str:
             f"({_e(subject['country'] or '?')}) &middot; score {lead['score']:.3f} &middot; lead {_e(lead['lead_id'])}</p>",
             names,
             f"<p class='meta'>Input records: {members}{more}</p>",
+            svg,
             "<ul class='findings'>" + "".join(_finding(f) for f in lead["findings"]) + "</ul>",
             "</section>",
         ]
@@ -98,9 +114,11 @@ def _inputs(manifest: Manifest) -> str:
     )
 
 
-def write_report(path: Path, leads: list[dict[str, Any]], manifest: Manifest, *, cutoff: date) -> Path:
-    """Write the scan's page to ``path``."""
-    sections = "\n".join(_section(lead) for lead in leads[:LEADS_SHOWN])
+def write_report(
+    path: Path, leads: list[dict[str, Any]], manifest: Manifest, *, cutoff: date, ws: Workspace | None = None
+) -> Path:
+    """Write the scan's page to ``path``; with the workspace, flow leads get the chart of their series."""
+    sections = "\n".join(_section(lead, _chart(ws, lead, cutoff)) for lead in leads[:LEADS_SHOWN])
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Diversion: leads of run {_e(manifest.run_id)}</title>
 <style>{STYLE}</style></head>
@@ -109,7 +127,8 @@ def write_report(path: Path, leads: list[dict[str, Any]], manifest: Manifest, *,
 <p class="meta">Run {_e(manifest.run_id)} &middot; cut-off {cutoff.isoformat()} &middot; {len(leads)} leads &middot;
 generated {datetime.now().strftime("%Y-%m-%d %H:%M")} by Diversion. A lead's score combines its findings
 (weights in <code>leads/weights.py</code>); each finding cites the input records behind it
-(<code>file#record</code>, the record being the row number in that file).</p>
+(<code>file#record</code>, the record being the row number in that file). A flow lead's chart shows the
+series its headline figure comes from; the dashed line is the cut-off.</p>
 {_inputs(manifest)}
 {_table(leads) if leads else "<p>No leads.</p>"}
 {sections}
