@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from diversion.ingest.run import ingest
-from diversion.simulate import Params, params_for, simulate
+from diversion.simulate import Params, declarations, params_for, simulate
 from diversion.simulate.reference import TARGETS
 from diversion.store import Workspace, open_workspace
 from tests.conftest import REPO
@@ -55,6 +56,28 @@ def test_same_seed_same_bytes_and_other_seed_other_world(demo: Path, tmp_path: P
     assert _digests(demo) == _digests(Path(again.out))
     other = simulate(SEED + 1, params_for("demo", None), tmp_path / "other")
     assert _digests(demo)["truth.json"] != _digests(Path(other.out))["truth.json"]
+
+
+@pytest.mark.parametrize("parquet", [False, True])
+def test_declarations_sorted_in_date_ranges_are_the_file_sorted_at_once(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parquet: bool
+) -> None:
+    """Big worlds sort their lines a range of dates at a time: the files and the records of the answer
+    key are the same as when every line is sorted at once (the demo world fits in one range)."""
+    whole = (
+        demo
+        if not parquet
+        else Path(simulate(SEED, params_for("demo", None), tmp_path / "whole", parquet=True).out)
+    )
+    monkeypatch.setattr(declarations, "CHUNK_LINES", 97)
+    chunked = simulate(SEED, params_for("demo", None), tmp_path / "chunked", parquet=parquet)
+    if parquet:
+        for path in (whole / "inputs" / "declarations").glob("*.parquet"):
+            again = Path(chunked.out) / "inputs" / "declarations" / path.name
+            assert pq.read_table(again).equals(pq.read_table(path)), path.name
+    assert {k: v for k, v in _digests(Path(chunked.out)).items() if not k.endswith(".parquet")} == {
+        k: v for k, v in _digests(whole).items() if not k.endswith(".parquet")
+    }
 
 
 def test_answer_key_lies_beside_the_inputs_never_inside(demo: Path) -> None:

@@ -88,7 +88,7 @@ def simulate(
         con.register("goods_arrow", _goods())
         con.execute("CREATE TABLE goods AS SELECT * FROM goods_arrow")
         step("declarations")
-        declaration_files = declarations.write(con, inputs / "declarations", parquet=parquet)
+        declared_lines = declarations.write(con, inputs / "declarations", parquet=parquet)
         step("statistics")
         comtrade = inputs / "flows" / ("comtrade_monthly.parquet" if parquet else "comtrade_monthly.csv")
         comtrade.parent.mkdir(parents=True, exist_ok=True)
@@ -99,14 +99,14 @@ def simulate(
         registries.write(built, inputs)
         list_ids = registries.write_lists(built, inputs, random.Random(seed + 2), variance=0.6)
         step("answer key")
-        declared = sum(declarations.count(con, c) for c in declaration_files)
+        declared = sum(declared_lines.lines.values())
         truth = _truth(
             seed,
             params,
             built,
             planter,
             list_ids,
-            declarations.planted_records(con, declaration_files, out),
+            declarations.planted_records(declared_lines, out),
             flows.planted_flow_records(con, comtrade, out),
         )
         con.close()

@@ -8,6 +8,8 @@ The work is one SQL statement per file over the shipments, firms and goods table
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -102,12 +104,28 @@ EAEU_G_COLUMNS: Final = (
 )
 
 
-def write(con: Any, folder: Path, *, parquet: bool = False) -> dict[str, Path]:
-    """One file per declaring country, lines in date order; returns country -> file.
+@dataclass
+class Written:
+    """The declarations files of a world: one per declaring country, with what they hold."""
+
+    files: dict[str, Path] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    planted: dict[str, list[tuple[str, int, str, int]]] = field(default_factory=dict)
+    """Per country: (scheme, shipment id, declaration id, record) of every planted line."""
+
+
+CHUNK_LINES: Final = 1_000_000
+"""Lines sorted at a time: a whole country's lines sorted at once outgrow the engine's memory cap."""
+
+
+def write(con: Any, folder: Path, *, parquet: bool = False) -> Written:
+    """One file per declaring country, lines in date order.
 
     With ``parquet``, the files in the declarations CSV layout are Parquet instead (same columns, typed).
+    Each country's lines are kept unsorted in a scratch table, then sorted and written a range of dates at
+    a time (ranges of about ``CHUNK_LINES`` lines), the parts joined in order.
     """
-    written: dict[str, Path] = {}
+    written = Written()
     folder.mkdir(parents=True, exist_ok=True)
     for country in DECLARING:
         if country in EAEU_G_COUNTRIES:
@@ -117,53 +135,100 @@ def write(con: Any, folder: Path, *, parquet: bool = False) -> dict[str, Path]:
             path, columns, options = (
                 sub / f"{country.lower()}_declarations_eaeu_g.csv",
                 EAEU_G_COLUMNS,
-                "HEADER, DELIMITER ';'",
+                "DELIMITER ';'",
             )
         elif parquet:
             path, columns = folder / f"{country.lower()}_customs_declarations.parquet", PARQUET_COLUMNS
             options = "FORMAT parquet, ROW_GROUP_SIZE 122880"
         else:
-            path, columns, options = (
-                folder / f"{country.lower()}_customs_declarations.csv",
-                CSV_COLUMNS,
-                "HEADER",
-            )
-        con.execute(
-            f"COPY (SELECT {columns} FROM ({lines_sql(country)}) ORDER BY {ORDER}) TO '{path}' ({options})"
-        )
-        written[country] = path
+            path, columns, options = folder / f"{country.lower()}_customs_declarations.csv", CSV_COLUMNS, ""
+        con.execute(f"CREATE OR REPLACE TABLE lines AS {lines_sql(country)}")
+        parts = _write_parts(con, path, columns, options, parquet=parquet and country not in EAEU_G_COUNTRIES)
+        written.files[country] = path
+        written.lines[country] = sum(n for _, n in parts)
+        written.planted[country] = _planted(con, parts)
+        con.execute("DROP TABLE lines")
     return written
+
+
+def _date_ranges(con: Any) -> list[tuple[str, str]]:
+    """Consecutive [start, end) date ranges of the scratch ``lines`` table, about CHUNK_LINES lines each."""
+    days = con.execute("SELECT date, count(*) FROM lines GROUP BY date ORDER BY date").fetchall()
+    if not days:
+        return []
+    ranges: list[tuple[str, str]] = []
+    start, held = days[0][0], 0
+    for day, n in days:
+        if held and held + n > CHUNK_LINES:
+            ranges.append((str(start), str(day)))
+            start, held = day, 0
+        held += n
+    ranges.append((str(start), "9999-12-31"))
+    return ranges
+
+
+def _write_parts(
+    con: Any, path: Path, columns: str, options: str, *, parquet: bool
+) -> list[tuple[tuple[str, str], int]]:
+    """Write ``lines`` to ``path`` in ``ORDER``, one date range at a time; returns each range's line count."""
+    ranges = _date_ranges(con)
+    if not ranges:
+        ranges = [("0001-01-01", "9999-12-31")]
+    part_paths = [path.with_name(f".{path.name}.part{i}") for i in range(len(ranges))]
+    counts: list[tuple[tuple[str, str], int]] = []
+    for i, ((start, end), part) in enumerate(zip(ranges, part_paths, strict=True)):
+        header = "" if parquet else ("HEADER" if i == 0 else "HEADER false")
+        copy_options = ", ".join(o for o in (options, header) if o)
+        con.execute(
+            f"COPY (SELECT {columns} FROM lines WHERE date >= DATE '{start}' AND date < DATE '{end}' "
+            f"ORDER BY {ORDER}) TO '{part}' ({copy_options})"
+        )
+        n = con.execute(f"SELECT count(*) FROM lines WHERE date >= DATE '{start}' AND date < DATE '{end}'")
+        counts.append(((start, end), int(n.fetchone()[0])))
+    if parquet:
+        listed = ", ".join(f"'{p}'" for p in part_paths)
+        con.execute(f"COPY (SELECT * FROM read_parquet([{listed}])) TO '{path}' ({options})")
+    else:
+        with path.open("wb") as out:
+            for part in part_paths:
+                with part.open("rb") as fh:
+                    shutil.copyfileobj(fh, out, 16 << 20)
+    for part in part_paths:
+        part.unlink()
+    return counts
+
+
+def _planted(con: Any, parts: list[tuple[tuple[str, str], int]]) -> list[tuple[str, int, str, int]]:
+    """The planted lines of ``lines`` with their record: the lines of earlier ranges, then the place in
+    their own range."""
+    found: list[tuple[str, int, str, int]] = []
+    offset = 0
+    for (start, end), n in parts:
+        rows = con.execute(
+            f"""SELECT scheme, shipment_id, declaration_id, record FROM (
+                    SELECT scheme, shipment_id, declaration_id, row_number() OVER (ORDER BY {ORDER}) AS record
+                    FROM lines WHERE date >= DATE '{start}' AND date < DATE '{end}')
+                WHERE scheme IS NOT NULL ORDER BY record"""
+        ).fetchall()
+        found.extend((str(s), int(sid), str(did), offset + int(rec)) for s, sid, did, rec in rows)
+        offset += n
+    return found
 
 
 ORDER: Final = "date, declaration_id"
 """The order of lines in every declarations file: record numbers follow from it."""
 
 
-def count(con: Any, country: str) -> int:
-    return int(con.execute(f"SELECT count(*) FROM ({lines_sql(country)})").fetchone()[0])
-
-
-def planted_records(con: Any, files: dict[str, Path], root: Path) -> list[dict[str, Any]]:
+def planted_records(written: Written, root: Path) -> list[dict[str, Any]]:
     """Where each planted shipment's declaration lines sit: file, record (data row) and declaration id."""
     found: list[dict[str, Any]] = []
-    for country, path in files.items():
-        rows = con.execute(
-            f"""SELECT scheme, shipment_id, declaration_id, record FROM (
-                    SELECT scheme, shipment_id, declaration_id, row_number() OVER (ORDER BY {ORDER}) AS record
-                    FROM ({lines_sql(country)})) WHERE scheme IS NOT NULL ORDER BY record"""
-        ).fetchall()
+    for country, path in written.files.items():
         source = str(path.relative_to(root))
         found.extend(
-            {
-                "scheme": s,
-                "shipment_id": int(sid),
-                "source": source,
-                "record": str(rec),
-                "declaration_id": did,
-            }
-            for s, sid, did, rec in rows
+            {"scheme": s, "shipment_id": sid, "source": source, "record": str(rec), "declaration_id": did}
+            for s, sid, did, rec in written.planted[country]
         )
     return found
 
 
-__all__ = ["DECLARING", "planted_records", "write"]
+__all__ = ["DECLARING", "Written", "planted_records", "write"]
