@@ -90,6 +90,9 @@ class Workspace:
             # UnionBase.rewriteConstraints: graph.paths unions its hops) and costs planning time on the
             # long plans detectors build; no detector relies on it.
             .config("spark.sql.constraintPropagation.enabled", "false")
+            # Detectors divide by figures that may be 0 (a share of nothing, a growth over no baseline);
+            # DuckDB answers null, and so does Spark outside ANSI mode (inside it, the whole scan fails).
+            .config("spark.sql.ansi.enabled", "false")
             .getOrCreate()
         )
         session.sparkContext.setLogLevel("ERROR")

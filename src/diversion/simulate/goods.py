@@ -66,6 +66,14 @@ _CHIPS: Final = (
     ("Infineon", ("IRF7416",)),
     ("Microchip", ("ATMEGA328P",)),
 )
+_TRANSISTORS: Final = (  # the shape of _CHIPS (brands and models per brand): the same random draws pick them
+    ("Infineon", ("IRF7416", "IRFZ44N")),
+    ("onsemi", ("2N2222A", "NTD5867NL")),
+    ("STMicroelectronics", ("STP55NF06", "STD10NF10")),
+    ("Nexperia", ("BSS138",)),
+    ("Vishay", ("SI2302CDS",)),
+    ("Toshiba", ("2SC5200",)),
+)
 _DJI: Final = (
     ("DJI", ("Mavic 3", "Mavic 3 Classic", "Matrice 300 RTK", "Avata", "Mini 3 Pro")),
     ("Autel", ("EVO II",)),
@@ -227,7 +235,7 @@ GOODS: Final[tuple[Good, ...]] = (
         0.001,
         0.4,
         "electronics",
-        _CHIPS,
+        _TRANSISTORS,
     ),
     _g(
         "848210",

@@ -7,7 +7,7 @@ from typing import Any
 
 from diversion.detect import get_detector
 from diversion.store import Workspace
-from tests.detect.flows.fixtures import comtrade, row, two_views
+from tests.detect.flows.fixtures import ISO3, comtrade, row, two_views
 
 
 def _gaps(ws: Workspace) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -55,3 +55,32 @@ def test_exports_the_importer_never_books_are_phantom(ws: Workspace, tmp_path: P
     )
     assert phantom["metrics"]["import_value"] == 0.0 and phantom["score"] >= 0.4
     assert ("KG", "RU", "854239") not in found  # Russia books no products after 2022: that is one_side's case
+
+
+def _monthly(year: int, month: int, reporter: str, partner: str, flow: str, code: str, value: float) -> str:
+    edition = "H6" if year >= 2022 else "H5"
+    return f"M,{year},{year}{month:02d},{ISO3[reporter]},{ISO3[partner]},{flow},{edition},{code},{value}"
+
+
+def test_sides_that_trade_in_different_months_of_fully_published_years_are_compared(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Both reporters publish every month; the chips themselves cross in a few months, and not the same
+    ones on both sides (phantom shipments add months to the exporter's side only): still one flow."""
+    rows = [
+        _monthly(year, month, reporter, partner, flow, "TOTAL", 50_000_000)
+        for year in (2021, 2022)
+        for month in range(1, 13)
+        for reporter, partner, flow in (("DE", "KZ", "X"), ("KZ", "DE", "M"))
+    ]
+    rows += [
+        _monthly(2021, 5, "DE", "KZ", "X", "854239", 300_000),
+        _monthly(2021, 6, "KZ", "DE", "M", "854239", 310_000),
+        *(_monthly(2022, month, "DE", "KZ", "X", "854239", 2_000_000) for month in (3, 6, 9)),
+        _monthly(2022, 4, "KZ", "DE", "M", "854239", 400_000),
+    ]
+    comtrade(ws, tmp_path / "monthly.csv", rows)
+    phantom = _gaps(ws)[("DE", "KZ", "854239")]
+    assert phantom["metrics"]["export_value"] == 6_000_000 and phantom["metrics"]["import_value"] == 400_000
+    assert phantom["metrics"]["gap_ratio"] == 15.0
+    assert phantom["explanation"].endswith("Kazakhstan's imports from Germany: $400k as Kazakhstan reports them (comtrade)")

@@ -34,7 +34,7 @@ from diversion.detect.flows.common import (
     named,
     product,
 )
-from diversion.detect.flows.series import baseline, numbered, targets, with_evidence, yearly
+from diversion.detect.flows.series import baseline, coverage, numbered, targets, with_evidence, yearly
 from diversion.model.words import money
 from diversion.store import Workspace
 
@@ -53,13 +53,19 @@ class Params(FlowParams):
     )
 
 
-SIDE_COLUMNS = ("dataset", "frequency", "flow", "value", "baseline", "approximate", "months", "month_set")
+SIDE_COLUMNS = (
+    "dataset", "frequency", "flow", "value", "baseline", "approximate", "months", "month_set", "cover",
+)  # fmt: skip
 
 
-def _side(series: ir.Table, bases: ir.Table, flows: list[str], reporter_is: str, p: Params) -> ir.Table:
-    """One side of each flow, by year after the cut-off, with its baseline over the same months."""
+def _side(
+    series: ir.Table, bases: ir.Table, cover: ir.Table, flows: list[str], reporter_is: str, p: Params
+) -> ir.Table:
+    """One side of each flow, by year after the cut-off, with its baseline over the same months and the
+    months its reporter published that year."""
     after = series.filter(series.flow.isin(flows) & (series.year >= p.cutoff_date.year))
     after = after.left_join(bases, [*KEY, "year"])
+    after = after.left_join(cover, ["dataset", "frequency", "reporter", "year"])
     other = "importer" if reporter_is == "exporter" else "exporter"
     prefix = reporter_is[:3]
     return after.select(
@@ -85,11 +91,13 @@ def run(ws: Workspace, p: Params) -> ir.Table:
     """Export and import sides of every flow after the cut-off, compared with each other and over time."""
     series = yearly(ws, p)
     bases = baseline(ws, p).drop("base_year", "base_months")
-    exports = _side(series, bases, ["export", "re-export"], "exporter", p)
-    imports = _side(series, bases, ["import"], "importer", p)
+    cover = coverage(ws)
+    exports = _side(series, bases, cover, ["export", "re-export"], "exporter", p)
+    imports = _side(series, bases, cover, ["import"], "importer", p)
     both = exports.join(imports, [*PAIR, "year"])
-    # Two sides compare only over the same months (a year published in part by one side is left out).
-    both = both.filter(both.exp_months == both.imp_months)
+    # Two sides compare only where both reporters published the same months (a year one of them published
+    # in part is left out); the months a flow happened to trade may differ, and phantoms add months.
+    both = both.filter(both.exp_cover == both.imp_cover)
     both = both.mutate(
         exp_growth=both.exp_value / both.exp_baseline,
         imp_growth=both.imp_value / both.imp_baseline,
@@ -124,6 +132,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
         kind=ibis.literal("one_side"), imp_dataset=ibis.null("string"), imp_value=ibis.null("float64"),
         imp_baseline=ibis.null("float64"), imp_approximate=ibis.literal(False), imp_flow=ibis.null("string"),
         imp_months=lone.exp_months, imp_frequency=lone.exp_frequency, imp_month_set=ibis.null("string"),
+        imp_cover=lone.exp_cover,
         exp_growth=lone.exp_value / lone.exp_baseline, imp_growth=ibis.null("float64"),
         gap_ratio=ibis.null("float64"), growth_gap=ibis.null("float64"),
     )  # fmt: skip
@@ -139,6 +148,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
         kind=ibis.literal("unbooked"), imp_dataset=ibis.null("string"), imp_value=ibis.literal(0.0),
         imp_baseline=ibis.null("float64"), imp_approximate=ibis.literal(False), imp_flow=ibis.null("string"),
         imp_months=unbooked.exp_months, imp_frequency=unbooked.exp_frequency, imp_month_set=ibis.null("string"),
+        imp_cover=unbooked.exp_cover,
         exp_growth=unbooked.exp_value / unbooked.exp_baseline, imp_growth=ibis.null("float64"),
         gap_ratio=ibis.null("float64"), growth_gap=ibis.null("float64"),
     )  # fmt: skip

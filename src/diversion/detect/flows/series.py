@@ -140,6 +140,25 @@ def _series(ws: Workspace) -> ir.Table:
     )
 
 
+def coverage(ws: Workspace) -> ir.Table:
+    """The months each reporter published in each dataset and year, whatever the product or partner:
+    ``dataset``, ``frequency``, ``reporter``, ``year``, ``cover`` (1 for an annual series).
+
+    A series' own ``months`` are the months its flow traded: a flow of a few shipments a year trades in
+    different months on the two sides of a border (and a phantom shipment adds months to one side only), so
+    only what a reporter published says whether two sides cover the same part of a year.
+    """
+    return ws.memo("flows.coverage", lambda: ws.materialize(_coverage(ws)))
+
+
+def _coverage(ws: Workspace) -> ir.Table:
+    every = series(ws)
+    group = ["dataset", "frequency", "reporter", "year"]
+    published = every.group_by(group).aggregate(**{f"p{c}": every[c].notnull().any() for c in MONTH_COLUMNS})
+    months = sum((published[f"p{c}"].cast("int32") for c in MONTH_COLUMNS), ibis.literal(0, "int32"))
+    return published.select(*group, cover=ibis.ifelse(published.frequency == "annual", 1, months))
+
+
 def yearly(ws: Workspace, p: FlowParams) -> ir.Table:
     """The series at the levels ``p`` compares, with whether their files reach back before the cut-off."""
     every = series(ws)
