@@ -28,6 +28,7 @@ import ibis
 import ibis.expr.types as ir
 
 from diversion.graph.params import GraphParams
+from diversion.model.arrays import in_order
 from diversion.store import Workspace
 
 PRECISION = 6
@@ -178,13 +179,6 @@ def look_through(ws: Workspace, edges: ir.Table, listed: ir.Table, p: GraphParam
     for table in reached:
         ws.drop_temp(table)
     return result
-
-
-def in_order(values: ir.Value, *keys: ir.Value) -> ir.ArrayValue:
-    """The values of a group as an array sorted by ``keys`` (an aggregate): ``collect(order_by=...)`` that
-    every engine runs (Spark has no ordered aggregates; it sorts arrays of structs field by field)."""
-    fields = {f"k{i}": key for i, key in enumerate(keys)} | {"value": values}
-    return ibis.struct(fields).collect().sort().map(lambda item: item["value"])
 
 
 def percent(share: ir.FloatingValue) -> ir.StringValue:

@@ -16,7 +16,8 @@ from typing import Final
 import ibis
 import ibis.expr.types as ir
 
-from diversion.graph.ownership import SEP, in_order, path_key, percent
+from diversion.graph.ownership import SEP, path_key, percent
+from diversion.model.arrays import in_order
 from diversion.model.words import money
 from diversion.store import Workspace
 

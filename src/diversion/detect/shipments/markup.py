@@ -39,6 +39,7 @@ from diversion.detect.shipments.common import (
     normalize_unit,
     shipment_finding,
 )
+from diversion.model.arrays import in_order
 from diversion.model.words import money
 from diversion.store import Workspace
 
@@ -209,7 +210,7 @@ def per_firm(judged: ir.Table, p: Params) -> ir.Table:
     hit = hit.mutate(__rank=largest)
     cited = hit.unnest("lines")
     evidence = cited.group_by(groups).aggregate(
-        evidence=cited.lines.collect(order_by=[cited.__rank, cited.lines.source, cited.lines.record])
+        evidence=in_order(cited.lines, cited.__rank, cited.lines.source, cited.lines.record)
     )
     found = hit.group_by(groups).aggregate(
         lines=hit.count(),
@@ -253,7 +254,7 @@ def with_purchases(found: ir.Table, lines: ir.Table, p: Params) -> ir.Table:
     )
     cited = pairs.unnest("lines")
     cited_lines = cited.group_by(groups).aggregate(
-        purchase_evidence=cited.lines.collect(order_by=[cited.date, cited.lines.source, cited.lines.record])
+        purchase_evidence=in_order(cited.lines, cited.date, cited.lines.source, cited.lines.record)
     )
     out = found.left_join(bought, groups).select(found, "own_purchase_unit_value")
     return out.left_join(cited_lines, groups).select(out, "purchase_evidence")

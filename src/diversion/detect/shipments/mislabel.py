@@ -50,6 +50,7 @@ from diversion.detect.shipments.common import (
     shipment_finding,
 )
 from diversion.detect.shipments.hs_text import MODELS_FILE, classify_goods, subheading_labels
+from diversion.model.arrays import in_order
 from diversion.model.reference import hs2022_descriptions
 from diversion.model.words import money
 from diversion.store import Workspace
@@ -365,7 +366,7 @@ def _evidence(per: ir.Table, cap: int) -> ir.Table:
     every = every.mutate(__rank=rank)
     line = ibis.struct({"source": every.source, "record": every.record})
     return every.group_by(list(GROUP)).aggregate(
-        evidence=line.collect(where=every.__rank < cap, order_by=every.__rank)
+        evidence=in_order(line, every.__rank, where=every.__rank < cap)
     )
 
 
