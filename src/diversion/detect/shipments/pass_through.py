@@ -171,7 +171,9 @@ def matched(ws: Workspace, p: Params) -> ir.Table:
 
 def attributed_lag(pp: ir.Table) -> ir.FloatingValue:
     """The median days between an export and the import it is attributed to."""
-    return pp.lag_days.cast("float64").median(where=pp.latest)
+    # Nulls outside the attributed pairs, not ``where``: Ibis compiles a filtered median for Spark into a
+    # percentile whose fraction is not a constant, which Spark refuses.
+    return ibis.ifelse(pp.latest, pp.lag_days.cast("float64"), ibis.null("float64")).median()
 
 
 def run(ws: Workspace, p: Params) -> ir.Table:
