@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from diversion.graph.params import GraphParams
+from diversion.model.regex import strip
 from diversion.model.schema import columns, schema
 from diversion.resolve.features import contact_keys, declared_member_id
 
@@ -37,7 +38,7 @@ def relation_links(relations: ir.Table, members: ir.Table) -> ir.Table:
     subject = of.rename(subject_id="member_id", subject_entity="entity_id")
     obj = of.rename(object_id="member_id", object_entity="entity_id")
     joined = relations.left_join(subject, "subject_id").left_join(obj, "object_id")
-    kind = joined.kind.lower().strip()
+    kind = strip(joined.kind.lower())
     kind = kind.cases(*[(k, v) for k, v in KIND_SPELLINGS.items()], else_=kind)
     # A share outside 0..100 is no share (ingestion keeps the row and says so in the quarantine of values).
     share = ibis.ifelse((joined.share > 0) & (joined.share <= 100), joined.share, ibis.null("float64"))

@@ -18,6 +18,7 @@ import ibis.expr.types as ir
 
 from diversion.graph.ownership import SEP, path_key, percent
 from diversion.model.arrays import in_order
+from diversion.model.regex import strip
 from diversion.model.words import money
 from diversion.store import Workspace
 
@@ -36,7 +37,7 @@ def directed(links: ir.Table, names: ir.Table, kinds: Sequence[str] | None = Non
     share = ibis.ifelse(chosen.share.notnull(), percent(chosen.share) + " ", "")
     hs = ibis.ifelse(chosen.hs_code.notnull(), "HS " + chosen.hs_code + " ", "")
     value = ibis.ifelse(chosen.amount.notnull(), " (" + money(chosen.amount, ibis.literal("USD")) + ")", "")
-    role = chosen.role.coalesce("").strip()
+    role = strip(chosen.role.coalesce(""))
     role_of = ibis.ifelse(role.lower().endswith(" of"), role, role + " of")  # "Leader or official of"
     forward = chosen.kind.cases(
         ("ownership", "owns " + share + "of"),

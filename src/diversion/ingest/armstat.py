@@ -32,6 +32,7 @@ from diversion.ingest.trade_tables import (
     year_month_expr,
 )
 from diversion.model.hs import TOTAL
+from diversion.model.regex import strip
 
 FORMAT: Final = "armstat.by_partner"
 TABLES: Final = ("flows",)
@@ -67,12 +68,12 @@ def read(ctx: Context) -> list[Staged]:
     """One all-goods flow per partner, period and measure."""
     long = melt(ctx, MEASURES, keep=["country", "timeperiod", "year"], label="measure", value="value_text")
     raw_columns = ["country", "timeperiod", "year", "measure", "value_text"]
-    months = long.filter(long.timeperiod.strip().lower() != ANNUAL)
+    months = long.filter(strip(long.timeperiod).lower() != ANNUAL)
     published = months.group_by(__months_year=months.year).aggregate(__months=months.timeperiod.nunique())
     long = long.left_join(published, long.year == published.__months_year).drop("__months_year")
     long = long.mutate(
         __period=year_month_expr(long.year, long.timeperiod),
-        __annual=long.timeperiod.strip().lower() == ANNUAL,
+        __annual=strip(long.timeperiod).lower() == ANNUAL,
     )
     long = with_country(ctx, long, "__partner", [long.country])
     fields: dict[str, ir.Value | str | None] = {

@@ -38,7 +38,7 @@ from diversion.ingest.context import Context, Sample
 from diversion.ingest.listtext import known_country, regexp_extract_all
 from diversion.ingest.stage import Staged, clean_text, stage
 from diversion.ingest.tabular import RECORD
-from diversion.model.regex import substitute
+from diversion.model.regex import strip, substitute
 
 FORMAT: Final = "ofac_sdn"
 TABLES: Final = ("parties", "listings")
@@ -148,7 +148,7 @@ def read(ctx: Context) -> list[Staged]:
         "dataset": ibis.literal(LIST),
     }
     staged = [stage(ctx, "parties", raw, parties)]
-    programs = clean_text(raw.Program).re_replace(r"^\[|\]$", "").re_split(r"\] ?\[").map(lambda p: p.strip())
+    programs = clean_text(raw.Program).re_replace(r"^\[|\]$", "").re_split(r"\] ?\[").map(strip)
     listed = raw.mutate(__program=programs.filter(lambda p: p != "")).unnest("__program", keep_empty=False)
     listings = {
         "listing_id": "ofac-" + clean_text(listed.ent_num) + "-" + listed.__program,
@@ -169,9 +169,7 @@ def read_without_marker(ctx: Context, columns: list[str]) -> ir.Table:
 
 def remark_parts(remarks: ir.StringValue) -> ir.ArrayValue:
     """The ';'-separated statements of an SDN remark, without "alt. " and the closing full stop."""
-    return remarks.re_split(r";\s*").map(
-        lambda p: p.strip().re_replace(r"\.$", "").re_replace(r"^alt\. ", "")
-    )
+    return remarks.re_split(r";\s*").map(lambda p: strip(p).re_replace(r"\.$", "").re_replace(r"^alt\. ", ""))
 
 
 def scheme_expr(label: ir.StringValue) -> ir.StringValue:

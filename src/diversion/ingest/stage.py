@@ -21,7 +21,7 @@ from diversion.ingest.tabular import RECORD
 from diversion.model import checks, schema
 from diversion.model.countries import fold_expr
 from diversion.model.hs import normalize_hs_expr
-from diversion.model.regex import substitute
+from diversion.model.regex import strip, substitute
 
 REASON = "_reason"
 RAW = "_raw"
@@ -68,7 +68,7 @@ def trimmed(raw: ir.Value) -> ir.StringValue:
     value = raw.cast("string")
     # Most cells need no trimming, and building a trimmed copy of every cell is the dearest step of a load.
     padded = ibis.or_(*[edge(blank) for blank in (" ", "\t") for edge in (value.startswith, value.endswith)])
-    return ibis.ifelse(padded, value.strip(), value).nullif("")
+    return ibis.ifelse(padded, strip(value), value).nullif("")
 
 
 def clean_text(raw: ir.Value) -> ir.StringValue:

@@ -20,6 +20,8 @@ import ibis.expr.types as ir
 import pycountry
 import yaml
 
+from diversion.model.regex import strip
+
 LANGUAGES: Final = ("ru", "kk", "ky", "uk", "de", "fr")
 """Languages whose country names pycountry's ISO 3166 translations contribute."""
 
@@ -59,7 +61,7 @@ def _is_letter_or_digit(ch: str) -> bool:
 def fold_expr(raw: ir.StringValue, *, cleaned: bool = False) -> ir.StringValue:
     """The engine form of :func:`fold`; ``cleaned`` says the text is already trimmed."""
     text = raw if cleaned else raw.strip()
-    folded = text.lower().replace("ё", "е").replace("’", "'").re_replace(_FOLD_PATTERN, " ").strip()
+    folded = strip(text.lower().replace("ё", "е").replace("’", "'").re_replace(_FOLD_PATTERN, " "))
     # Codes (the common case) take the short branch: a lower-casing, no regular expression.
     return ibis.ifelse(text.length() <= _SHORT, text.lower(), folded)
 

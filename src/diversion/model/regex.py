@@ -32,3 +32,21 @@ def substitute(text: ir.StringValue, pattern: str, template: str) -> ir.StringVa
     if not (pattern.startswith("^") and pattern.endswith("$")):
         raise ValueError(f"substitute needs a pattern anchored at both ends: {pattern!r}")
     return ibis.ifelse(text.re_search(pattern), fill(text, pattern, template), text)
+
+
+BLANKS = " \t\n\r"
+"""What :func:`strip` removes."""
+
+
+def strip(text: ir.StringValue) -> ir.StringValue:
+    """Text without blanks (spaces, tabs, line breaks) at either end, the same on every engine.
+
+    Ibis compiles ``strip()`` for Spark into ``TRIM(' \\t\\n\\r\\v\\f' FROM x)``, and Spark reads ``\\v``
+    and ``\\f`` in a literal as the letters v and f: "family" came out as "amily", "Kyiv" as "Kyi".
+    """
+    return text.re_replace(f"^[{BLANKS}]+|[{BLANKS}]+$", "")
+
+
+def has_text(text: ir.StringValue) -> ir.BooleanValue:
+    """Whether text holds anything but blanks."""
+    return text.re_search(f"[^{BLANKS}]")

@@ -16,3 +16,8 @@ def money(value: ir.NumericValue, currency: ir.StringValue) -> ir.StringValue:
         else_=value.round(0).cast("int64").cast("string"),
     )
     return ibis.ifelse(currency == "USD", "$" + scaled, currency.coalesce("") + " " + scaled)
+
+
+def how_many(count: ir.IntegerValue, noun: str) -> ir.StringValue:
+    """A count with its noun, singular for one: "1 consignment", "3 consignments"."""
+    return count.cast("string") + ibis.ifelse(count == 1, f" {noun}", f" {noun}s")

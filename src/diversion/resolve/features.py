@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from diversion.model.identifiers import SCHEMES, clean_identifier
+from diversion.model.regex import has_text, strip
 from diversion.resolve.names import name_parts
 from diversion.store import Workspace
 
@@ -41,7 +42,7 @@ def records_from_parties(parties: ir.Table) -> tuple[ir.Table, ir.Table]:
     aliases = parties.filter(parties.aliases.length() > 0)
     aliases = aliases.select(member_id=aliases.party_id, name=aliases.aliases.unnest())
     names = ibis.union(main, aliases, distinct=True)
-    return records, names.filter(names.name.notnull() & (names.name.strip() != ""))
+    return records, names.filter(names.name.notnull() & has_text(names.name))
 
 
 def records_from_declarations(declarations: ir.Table) -> tuple[ir.Table, ir.Table]:
@@ -99,7 +100,7 @@ def contact_keys(phone: ir.StringValue, address: ir.StringValue, min_digits: int
     the keys on which two records share a contact."""
     digits = phone.re_replace(r"[^0-9]", "")
     # Letters of any script: RE2's \w (DuckDB) is ASCII only, and would leave a Cyrillic address its numbers.
-    words = address.lower().re_replace(r"[^\p{L}\p{N}]+", " ").strip()
+    words = strip(address.lower().re_replace(r"[^\p{L}\p{N}]+", " "))
     return {
         "phone": ibis.ifelse(digits.length() >= min_digits, digits, ibis.null("string")),
         "address": words.nullif(""),

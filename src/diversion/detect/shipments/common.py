@@ -17,6 +17,7 @@ import ibis.expr.types as ir
 
 from diversion.detect.entities.common import declared_trade, names, subject
 from diversion.model.countries import TRANSSHIPMENT_HUBS
+from diversion.model.regex import strip
 from diversion.store import Workspace
 
 COUNT_UNITS: Final[dict[str, float]] = {
@@ -38,7 +39,7 @@ WEIGHT_UNITS: Final[dict[str, float]] = {
 
 def normalize_unit(unit: ir.StringValue) -> ir.StringValue:
     """A unit as written, lower-cased, trimmed and without a trailing dot ("ШТ." -> "шт")."""
-    return unit.strip().lower().re_replace(r"\.$", "").strip()
+    return strip(strip(unit).lower().re_replace(r"\.$", ""))
 
 
 def factor(unit: ir.StringValue, table: dict[str, float]) -> ir.FloatingValue:

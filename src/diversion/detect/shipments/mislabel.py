@@ -52,7 +52,7 @@ from diversion.detect.shipments.common import (
 from diversion.detect.shipments.hs_text import MODELS_FILE, classify_goods, subheading_labels
 from diversion.model.arrays import in_order
 from diversion.model.reference import hs2022_descriptions
-from diversion.model.words import money
+from diversion.model.words import how_many, money
 from diversion.store import Workspace
 
 NAME: Final = "shipments.mislabel"
@@ -462,7 +462,7 @@ def _explanation(f: ir.Table, p: Params) -> ir.StringValue:
     May–Oct 2023"."""
     quantity = f.quantity.round(0).cast("int64").cast("string")
     declared = f.declared_as.coalesce("other goods")
-    count = f.consignments.cast("string") + ibis.ifelse(f.consignments == 1, " consignment", " consignments")
+    count = how_many(f.consignments, "consignment")
     where = (
         " in "
         + count

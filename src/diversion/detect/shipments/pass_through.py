@@ -30,7 +30,7 @@ from diversion.detect.shipments.common import (
     consignments,
     shipment_finding,
 )
-from diversion.model.words import money
+from diversion.model.words import how_many, money
 from diversion.store import Workspace
 
 
@@ -200,9 +200,9 @@ def run(ws: Workspace, p: Params) -> ir.Table:
     unit_out = m.value_out / m.quantity_out
     explanation = (
         m.subject_name + " imported " + m.quantity_in.round(0).cast("int64").cast("string") + " units of HS "
-        + m.hs4 + " in " + m.imports.cast("string") + " consignments and sent "
+        + m.hs4 + " in " + how_many(m.imports, "consignment") + " and sent "
         + m.quantity_out.round(0).cast("int64").cast("string") + " (" + (100 * m.balance).round(0).cast("int64").cast("string")
-        + "%) on to " + p.destination + " in " + m.exports.cast("string") + " consignments worth "
+        + "%) on to " + p.destination + " in " + how_many(m.exports, "consignment") + " worth "
         + money(m.value_out, ibis.literal("USD")) + ", a median " + m.median_lag.round(0).cast("int64").cast("string")
         + " days after import, " + m.first_in.cast("string") + " to " + m.last_out.cast("string")
     )  # fmt: skip

@@ -20,7 +20,7 @@ from diversion.detect.entities.common import names
 from diversion.detect.shipments.common import shipment_finding
 from diversion.detect.shipments.pass_through import Params as PairParams
 from diversion.detect.shipments.pass_through import pairs
-from diversion.model.words import money
+from diversion.model.words import how_many, money
 from diversion.store import Workspace
 
 ARROW = " → "
@@ -64,10 +64,10 @@ def run(ws: Workspace, p: Params) -> ir.Table:
     )  # fmt: skip
     explanation = (
         "HS " + routes.hs4 + " goods bought from " + routes.supplier_name.coalesce(routes.supplier) + " by "
-        + routes.firm_name.coalesce(routes.firm) + " (" + routes.imports.cast("string") + " imports, "
+        + routes.firm_name.coalesce(routes.firm) + " (" + how_many(routes.imports, "import") + ", "
         + routes.quantity_in.round(0).cast("int64").cast("string") + " units) went on to "
         + routes.consignee_name.coalesce(routes.consignee) + " in " + p.destination + " ("
-        + routes.exports.cast("string") + " consignments, " + routes.quantity_out.round(0).cast("int64").cast("string")
+        + how_many(routes.exports, "consignment") + ", " + routes.quantity_out.round(0).cast("int64").cast("string")
         + " units, " + money(routes.value_out, ibis.literal("USD")) + "), " + routes.first_in.cast("string")
         + " to " + routes.last_out.cast("string")
     )  # fmt: skip
