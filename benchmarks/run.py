@@ -7,6 +7,7 @@ from benchmarks import (
     graph_scale,
     ingest_declarations,
     resolve_compare,
+    scan_backends,
     scan_scale,
     simulate_world,
 )
@@ -19,6 +20,7 @@ def main() -> None:
     resolve_compare.main()
     graph_scale.main()
     scan_scale.main()
+    scan_backends.main()
 
 
 if __name__ == "__main__":
