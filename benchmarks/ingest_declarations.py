@@ -53,14 +53,18 @@ class Measure:
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MiB) and stdout of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    out = proc.stdout.read() if proc.stdout else ""
-    if status != 0:
-        err = proc.stderr.read() if proc.stderr else ""
-        raise RuntimeError(f"{command[:3]} failed ({status}): {err[-2000:]}")
+    # Output goes to files, not pipes: a chatty process (Spark's logs) would fill a pipe nobody reads
+    # until it ends, and wait for ever.
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=env, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        stdout.seek(0)
+        out = stdout.read()
+        if status != 0:
+            stderr.seek(0)
+            raise RuntimeError(f"{command[:3]} failed ({status}): {stderr.read()[-2000:]}")
     return seconds, usage.ru_maxrss / 1024, out
 
 
