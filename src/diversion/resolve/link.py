@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 
 from diversion.model.identifiers import SCHEMES
 from diversion.resolve.params import DEFAULT, ResolveParams
-from diversion.resolve.score import member_pair_scores
+from diversion.resolve.score import member_pair_scores, name_pair_scores
 from diversion.store import Workspace
 
 CONCAT_PREFIX = 10
@@ -112,8 +112,12 @@ def link(
 ) -> Linked:
     """Score the candidate pairs of prepared records and group matching ones into entities."""
     candidates = candidate_pairs(ws, names, records, p)
-    scored = ws.materialize(member_pair_scores(candidates, names, records, weights, p))
+    # In two steps: names first (word by word), then records; one statement for both ran out of memory
+    # on the party records of ten million declarations.
+    by_name = ws.materialize(name_pair_scores(candidates, names, weights, p))
+    scored = ws.materialize(member_pair_scores(candidates, names, records, weights, p, by_name=by_name))
     ws.drop_temp(candidates)
+    ws.drop_temp(by_name)
     members, rounds = anchored_components(ws, records, names, scored.filter(scored.match))
     return Linked(scored, members, rounds)
 

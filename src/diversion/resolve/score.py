@@ -199,23 +199,34 @@ def _patronymic_conflict(t: ir.Table, p: ResolveParams) -> ir.BooleanValue:
 
 
 def member_pair_scores(
-    pairs: ir.Table, names: ir.Table, records: ir.Table, weights: ir.Table, p: ResolveParams
+    pairs: ir.Table,
+    names: ir.Table,
+    records: ir.Table,
+    weights: ir.Table,
+    p: ResolveParams,
+    *,
+    by_name: ir.Table | None = None,
 ) -> ir.Table:
     """Record pairs (``member_a`` < ``member_b``) with their score, ``match`` and the features behind it.
 
-    ``pairs`` holds candidate name pairs: ``member_a``, ``member_b``, ``name_a``, ``name_b``.
+    ``pairs`` holds candidate name pairs: ``member_a``, ``member_b``, ``name_a``, ``name_b``; ``by_name``
+    their :func:`name_pair_scores` when already computed (a large run materialises them first).
     """
-    by_name = name_pair_scores(pairs, names, weights, p)
-    named = pairs.join(by_name, ["name_a", "name_b"])
-    ranked = named.mutate(
-        rank=ibis.row_number().over(
-            group_by=[named.member_a, named.member_b], order_by=ibis.desc(named.name_score)
-        )
+    if by_name is None:
+        by_name = name_pair_scores(pairs, names, weights, p)
+    scores = by_name.view()  # a relation of its own: by_name may be built on ``pairs`` itself
+    named = pairs.join(scores.select("name_a", "name_b", "name_score"), ["name_a", "name_b"])
+    # Each record pair's best-scored pair of names: an aggregate (it spills to disk), not a window.
+    chosen = named.group_by(["member_a", "member_b"]).aggregate(
+        __best=ibis.struct({"name_a": named.name_a, "name_b": named.name_b}).argmax(named.name_score)
     )
-    best = ranked.filter(ranked["rank"] == 0).drop("rank")
+    chosen = chosen.select(
+        "member_a", "member_b", name_a=chosen.__best["name_a"], name_b=chosen.__best["name_b"]
+    )
+    best = chosen.join(by_name.view(), ["name_a", "name_b"])
     ra = records.rename(**{f"{c}_a": c for c in records.columns})
     rb = records.rename(**{f"{c}_b": c for c in records.columns})
-    joined = best.join(ra, best.member_a == ra.member_id_a).join(rb, best.member_b == rb.member_id_b)
+    joined = best.join(ra, [("member_a", "member_id_a")]).join(rb, [("member_b", "member_id_b")])
     return _combine(joined, p)
 
 
