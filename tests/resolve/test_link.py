@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pyarrow as pa
@@ -11,6 +12,8 @@ from diversion.resolve import features
 from diversion.resolve.link import Linked, link
 from diversion.resolve.params import DEFAULT
 from diversion.store import Workspace, open_workspace
+
+link_module = importlib.import_module("diversion.resolve.link")  # the module: the package exports link()
 
 # member, kind, country, name, BIN, INN, birth date
 RECORDS = [
@@ -88,6 +91,19 @@ def test_each_link_says_why(ws: Workspace) -> None:
     assert not pairs[("a1", "k1")]["match"]
     near_miss = pairs.get(("n2", "n3")) or pairs[("n3", "n2")]
     assert near_miss["name_score"] < DEFAULT.match_threshold and not near_miss["match"]
+
+
+def test_name_pairs_scored_in_several_passes_score_alike(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large run scores its name pairs a slice at a time: the pairs and entities are the same."""
+    once = linked(ws)
+    expected = sorted(once.pairs.to_pyarrow().to_pylist(), key=lambda r: (r["member_a"], r["member_b"]))
+    monkeypatch.setattr(link_module, "NAME_PAIRS_PER_PASS", 7)
+    sliced = linked(ws)
+    got = sorted(sliced.pairs.to_pyarrow().to_pylist(), key=lambda r: (r["member_a"], r["member_b"]))
+    assert len(got) > 7 and got == expected
+    assert clusters(sliced) == sorted(EXPECTED, key=min)
 
 
 @pytest.mark.spark

@@ -103,6 +103,32 @@ def _identifier_pairs(records: ir.Table) -> ir.Table:
     )
 
 
+NAME_PAIRS_PER_PASS = 4_000_000
+"""Name pairs scored in one statement: each pair crosses every word of one name with every word of the
+other, and ten million declarations' names in one pass outgrew an 11 GB engine cap."""
+
+
+def _name_scores_in_passes(
+    ws: Workspace, candidates: ir.Table, names: ir.Table, weights: ir.Table, p: ResolveParams
+) -> ir.Table:
+    """:func:`name_pair_scores` of the candidates' distinct name pairs, a slice of them at a time."""
+    pairs = ws.materialize(candidates.select("name_a", "name_b").distinct())
+    passes = max(1, -(-ws.count_rows(pairs) // NAME_PAIRS_PER_PASS))
+    if passes == 1:
+        result = ws.materialize(name_pair_scores(pairs, names, weights, p))
+    else:
+        bucket = pairs.mutate(__bucket=(pairs.name_a.cast("string").hash() % passes).abs())
+        parts = [
+            ws.materialize(name_pair_scores(bucket.filter(bucket.__bucket == i), names, weights, p))
+            for i in range(passes)
+        ]
+        result = ws.materialize(ibis.union(*parts))
+        for part in parts:
+            ws.drop_temp(part)
+    ws.drop_temp(pairs)
+    return result
+
+
 def link(
     ws: Workspace,
     records: ir.Table,
@@ -114,7 +140,7 @@ def link(
     candidates = candidate_pairs(ws, names, records, p)
     # In two steps: names first (word by word), then records; one statement for both ran out of memory
     # on the party records of ten million declarations.
-    by_name = ws.materialize(name_pair_scores(candidates, names, weights, p))
+    by_name = _name_scores_in_passes(ws, candidates, names, weights, p)
     scored = ws.materialize(member_pair_scores(candidates, names, records, weights, p, by_name=by_name))
     ws.drop_temp(candidates)
     ws.drop_temp(by_name)
