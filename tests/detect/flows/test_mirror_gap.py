@@ -83,4 +83,6 @@ def test_sides_that_trade_in_different_months_of_fully_published_years_are_compa
     phantom = _gaps(ws)[("DE", "KZ", "854239")]
     assert phantom["metrics"]["export_value"] == 6_000_000 and phantom["metrics"]["import_value"] == 400_000
     assert phantom["metrics"]["gap_ratio"] == 15.0
-    assert phantom["explanation"].endswith("Kazakhstan's imports from Germany: $400k as Kazakhstan reports them (comtrade)")
+    assert phantom["explanation"].endswith(
+        "Kazakhstan's imports from Germany: $400k as Kazakhstan reports them (comtrade)"
+    )
