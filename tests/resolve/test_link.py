@@ -93,13 +93,12 @@ def test_each_link_says_why(ws: Workspace) -> None:
     assert near_miss["name_score"] < DEFAULT.match_threshold and not near_miss["match"]
 
 
-def test_name_pairs_scored_in_several_passes_score_alike(
-    ws: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A large run scores its name pairs a slice at a time: the pairs and entities are the same."""
+def test_pairs_scored_in_several_passes_score_alike(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large run scores its name pairs and record pairs a slice at a time: the pairs and entities are the same."""
     once = linked(ws)
     expected = sorted(once.pairs.to_pyarrow().to_pylist(), key=lambda r: (r["member_a"], r["member_b"]))
     monkeypatch.setattr(link_module, "NAME_PAIRS_PER_PASS", 7)
+    monkeypatch.setattr(link_module, "RECORD_PAIRS_PER_PASS", 5)
     sliced = linked(ws)
     got = sorted(sliced.pairs.to_pyarrow().to_pylist(), key=lambda r: (r["member_a"], r["member_b"]))
     assert len(got) > 7 and got == expected

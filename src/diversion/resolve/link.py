@@ -9,6 +9,7 @@ nothing changes), so the same code runs on DuckDB and on Spark.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ibis
@@ -107,24 +108,37 @@ NAME_PAIRS_PER_PASS = 4_000_000
 """Name pairs scored in one statement: each pair crosses every word of one name with every word of the
 other, and ten million declarations' names in one pass outgrew an 11 GB engine cap."""
 
+RECORD_PAIRS_PER_PASS = 8_000_000
+"""Candidate rows (record pair x name pair) scored in one statement: each joins both records' features,
+and the party records of ten million declarations in one pass outgrew the same cap."""
+
+
+def _in_passes(
+    ws: Workspace, rows: ir.Table, key: str, per_pass: int, score: Callable[[ir.Table], ir.Table]
+) -> ir.Table:
+    """``score(rows)`` materialised, computed a slice of at most about ``per_pass`` rows at a time.
+
+    Rows are sliced by a hash of ``key``, so everything ``score`` groups together must share that key.
+    """
+    passes = max(1, -(-ws.count_rows(rows) // per_pass))
+    if passes == 1:
+        return ws.materialize(score(rows))
+    sliced = rows.mutate(__slice=(rows[key].cast("string").hash() % passes).abs())
+    parts = [ws.materialize(score(sliced.filter(sliced.__slice == i).drop("__slice"))) for i in range(passes)]
+    result = ws.materialize(ibis.union(*parts))
+    for part in parts:
+        ws.drop_temp(part)
+    return result
+
 
 def _name_scores_in_passes(
     ws: Workspace, candidates: ir.Table, names: ir.Table, weights: ir.Table, p: ResolveParams
 ) -> ir.Table:
     """:func:`name_pair_scores` of the candidates' distinct name pairs, a slice of them at a time."""
     pairs = ws.materialize(candidates.select("name_a", "name_b").distinct())
-    passes = max(1, -(-ws.count_rows(pairs) // NAME_PAIRS_PER_PASS))
-    if passes == 1:
-        result = ws.materialize(name_pair_scores(pairs, names, weights, p))
-    else:
-        bucket = pairs.mutate(__bucket=(pairs.name_a.cast("string").hash() % passes).abs())
-        parts = [
-            ws.materialize(name_pair_scores(bucket.filter(bucket.__bucket == i), names, weights, p))
-            for i in range(passes)
-        ]
-        result = ws.materialize(ibis.union(*parts))
-        for part in parts:
-            ws.drop_temp(part)
+    result = _in_passes(
+        ws, pairs, "name_a", NAME_PAIRS_PER_PASS, lambda part: name_pair_scores(part, names, weights, p)
+    )
     ws.drop_temp(pairs)
     return result
 
@@ -141,7 +155,14 @@ def link(
     # In two steps: names first (word by word), then records; one statement for both ran out of memory
     # on the party records of ten million declarations.
     by_name = _name_scores_in_passes(ws, candidates, names, weights, p)
-    scored = ws.materialize(member_pair_scores(candidates, names, records, weights, p, by_name=by_name))
+    # sliced by member_a: a record pair's candidate name pairs stay in one slice, so its best one is chosen
+    scored = _in_passes(
+        ws,
+        candidates,
+        "member_a",
+        RECORD_PAIRS_PER_PASS,
+        lambda part: member_pair_scores(part, names, records, weights, p, by_name=by_name),
+    )
     ws.drop_temp(candidates)
     ws.drop_temp(by_name)
     members, rounds = anchored_components(ws, records, names, scored.filter(scored.match))
