@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from diversion.detect import get_detector
 from diversion.store import Workspace
@@ -86,3 +90,51 @@ def test_sides_that_trade_in_different_months_of_fully_published_years_are_compa
     assert phantom["explanation"].endswith(
         "Kazakhstan's imports from Germany: $400k as Kazakhstan reports them (comtrade)"
     )
+
+
+def _new_line_rows() -> list[str]:
+    """DE's chips to KZ, new in 2022: $6M as Germany reports them, $400k as Kazakhstan does."""
+    rows = [
+        _monthly(year, month, reporter, partner, flow, "TOTAL", 50_000_000)
+        for year in (2021, 2022)
+        for month in range(1, 13)
+        for reporter, partner, flow in (("DE", "KZ", "X"), ("KZ", "DE", "M"))
+    ]
+    return [
+        *rows,
+        *(_monthly(2022, month, "DE", "KZ", "X", "854239", 2_000_000) for month in (3, 6, 9)),
+        _monthly(2022, 4, "KZ", "DE", "M", "854239", 400_000),
+    ]
+
+
+SIZE_6M = (math.log10(6_000_000) - 5.0) / 4.0
+
+
+def test_a_line_new_on_both_sides_that_the_hub_barely_books_is_phantom(ws: Workspace, tmp_path: Path) -> None:
+    """No baseline on either side, so no growths to compare: the exporter's figure fifteen times the hub's
+    is itself the finding, scored as a hub that never books the goods (CEPR DP20097's phantom)."""
+    comtrade(ws, tmp_path / "monthly.csv", _new_line_rows())
+    detector = get_detector("flows.mirror_gap")
+    assert detector is not None
+    new_line = _gaps(ws)[("DE", "KZ", "854239")]
+    assert new_line["metrics"]["export_baseline"] is None and new_line["metrics"]["gap_ratio"] == 15.0
+    assert new_line["score"] == pytest.approx(0.40 + 0.35 * SIZE_6M + 0.25)
+    # The same figures for an importer that is neither the destination nor a named hub: no route term.
+    elsewhere = detector.run(ws, replace(detector.defaults(), hubs=())).to_pyarrow().to_pylist()
+    plain = next(f for f in elsewhere if (f["country"], f["partner"], f["hs_code"]) == ("DE", "KZ", "854239"))
+    assert plain["score"] == pytest.approx(0.40 + 0.35 * SIZE_6M)
+
+
+def test_a_gap_the_hubs_books_from_other_partners_can_hold_is_not_phantom(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Kazakhstan's chip imports from China rose by more than the $5.6M Germany's figure exceeds its own:
+    the goods may be booked under their maker's country, so the gap stays a disagreement, not a phantom."""
+    from_china = [
+        _monthly(2021, 4, "KZ", "CN", "M", "854239", 500_000),
+        _monthly(2022, 4, "KZ", "CN", "M", "854239", 7_000_000),
+    ]
+    comtrade(ws, tmp_path / "monthly.csv", [*_new_line_rows(), *from_china])
+    gap = _gaps(ws)[("DE", "KZ", "854239")]
+    assert gap["metrics"]["gap_ratio"] == 15.0
+    assert gap["score"] == pytest.approx(0.40 + 0.35 * SIZE_6M)
