@@ -62,7 +62,6 @@ def _scan(world: Path, size: int) -> dict[str, Any]:
 def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     DATA.mkdir(parents=True, exist_ok=True)
-    measures: list[dict[str, Any]] = []
     for size in SIZES:
         with tempfile.TemporaryDirectory(dir=DATA) as tmp:
             world = Path(tmp) / "world"
@@ -70,17 +69,23 @@ def main() -> None:
                 _cli("simulate", "--seed", "8", "--declarations", str(size), "--schemes", str(SCHEMES_PER_TYPE),
                      "--decoys", "2", "--out", str(world), "--json")
             )  # fmt: skip
-            measure = _scan(world, size)
-            measures.append(measure)
+            try:
+                measure = _scan(world, size)
+            except RuntimeError as error:  # a scan that fails is a result too: say where it stopped
+                measure = {"declarations_asked": size, "failed": str(error)[-1500:]}
             print(json.dumps(measure), flush=True)
+            _record(measure)  # after each size: a later size that runs for an hour loses nothing
             shutil.rmtree(world, ignore_errors=True)
-    # Sizes measured in an earlier run and not this one are kept (a 10M run alone adds to the 1M one).
+
+
+def _record(measure: dict[str, Any]) -> None:
+    """Add one size's measure to ``scan_scale.json``, replacing an earlier one of that size (sizes measured
+    in an earlier run and not this one are kept: a 10M run alone adds to the 1M one)."""
     path = RESULTS / "scan_scale.json"
     earlier = json.loads(path.read_text())["measures"] if path.exists() else []
-    fresh = {m["declarations_asked"] for m in measures}
-    measures = sorted([m for m in earlier if m["declarations_asked"] not in fresh] + measures,
+    measures = sorted([m for m in earlier if m["declarations_asked"] != measure["declarations_asked"]] + [measure],
                       key=lambda m: m["declarations_asked"])  # fmt: skip
-    by_size = {m["declarations_asked"]: m for m in measures}
+    by_size = {m["declarations_asked"]: m for m in measures if "seconds" in m}
     scaling = None
     if 1_000_000 in by_size and 10_000_000 in by_size:
         ratio = float(by_size[10_000_000]["seconds"]) / float(by_size[1_000_000]["seconds"])

@@ -277,6 +277,28 @@ class Workspace:
         df.createOrReplaceTempView(name)
         return self.con.table(name)
 
+    def materialize_in_slices(
+        self, rows: ir.Table, key: str, per_slice: int, build: Callable[[ir.Table], ir.Table]
+    ) -> ir.Table:
+        """``build(rows)`` materialised, computed on slices of at most about ``per_slice`` rows at a time.
+
+        For statements whose joins or aggregates outgrow the engine's memory at scale. Rows are sliced by a
+        hash of ``key``, so whatever ``build`` groups together must share that key; the slices' results
+        are the same as one pass's (only faster to hold).
+        """
+        slices = max(1, -(-self.count_rows(rows) // per_slice))
+        if slices == 1:
+            return self.materialize(build(rows))
+        sliced = rows.mutate(slice_of_rows=(rows[key].cast("string").hash() % slices).abs())
+        parts = [
+            self.materialize(build(sliced.filter(sliced.slice_of_rows == i).drop("slice_of_rows")))
+            for i in range(slices)
+        ]
+        result = self.materialize(ibis.union(*parts))
+        for part in parts:
+            self.drop_temp(part)
+        return result
+
     def memo(self, key: Hashable, build: Callable[[], ir.Table]) -> ir.Table:
         """A result computed once and shared until the workspace is written to (e.g. the flow series that
         every flow detector starts from): ``build`` should return a materialised table."""

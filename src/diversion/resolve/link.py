@@ -9,7 +9,6 @@ nothing changes), so the same code runs on DuckDB and on Spark.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import ibis
@@ -113,31 +112,13 @@ RECORD_PAIRS_PER_PASS = 8_000_000
 and the party records of ten million declarations in one pass outgrew the same cap."""
 
 
-def _in_passes(
-    ws: Workspace, rows: ir.Table, key: str, per_pass: int, score: Callable[[ir.Table], ir.Table]
-) -> ir.Table:
-    """``score(rows)`` materialised, computed a slice of at most about ``per_pass`` rows at a time.
-
-    Rows are sliced by a hash of ``key``, so everything ``score`` groups together must share that key.
-    """
-    passes = max(1, -(-ws.count_rows(rows) // per_pass))
-    if passes == 1:
-        return ws.materialize(score(rows))
-    sliced = rows.mutate(__slice=(rows[key].cast("string").hash() % passes).abs())
-    parts = [ws.materialize(score(sliced.filter(sliced.__slice == i).drop("__slice"))) for i in range(passes)]
-    result = ws.materialize(ibis.union(*parts))
-    for part in parts:
-        ws.drop_temp(part)
-    return result
-
-
 def _name_scores_in_passes(
     ws: Workspace, candidates: ir.Table, names: ir.Table, weights: ir.Table, p: ResolveParams
 ) -> ir.Table:
     """:func:`name_pair_scores` of the candidates' distinct name pairs, a slice of them at a time."""
     pairs = ws.materialize(candidates.select("name_a", "name_b").distinct())
-    result = _in_passes(
-        ws, pairs, "name_a", NAME_PAIRS_PER_PASS, lambda part: name_pair_scores(part, names, weights, p)
+    result = ws.materialize_in_slices(
+        pairs, "name_a", NAME_PAIRS_PER_PASS, lambda part: name_pair_scores(part, names, weights, p)
     )
     ws.drop_temp(pairs)
     return result
@@ -156,8 +137,7 @@ def link(
     # on the party records of ten million declarations.
     by_name = _name_scores_in_passes(ws, candidates, names, weights, p)
     # sliced by member_a: a record pair's candidate name pairs stay in one slice, so its best one is chosen
-    scored = _in_passes(
-        ws,
+    scored = ws.materialize_in_slices(
         candidates,
         "member_a",
         RECORD_PAIRS_PER_PASS,

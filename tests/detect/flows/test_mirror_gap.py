@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from diversion.detect import get_detector
+from diversion.detect.flows import series as series_module
 from diversion.store import Workspace
 from tests.detect.flows.fixtures import ISO3, comtrade, row, two_views
 
@@ -138,3 +139,19 @@ def test_a_gap_the_hubs_books_from_other_partners_can_hold_is_not_phantom(
     gap = _gaps(ws)[("DE", "KZ", "854239")]
     assert gap["metrics"]["gap_ratio"] == 15.0
     assert gap["score"] == pytest.approx(0.40 + 0.35 * SIZE_6M)
+
+
+def test_evidence_looked_up_a_slice_of_findings_at_a_time_is_the_same(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national customs world looks its findings' rows up a slice at a time: the same rows come back."""
+    two_views(ws, tmp_path)
+
+    def evidence_of(found: dict[tuple[str, str, str], dict[str, Any]]) -> dict[Any, list[Any]]:
+        return {k: sorted((e["source"], e["record"]) for e in f["evidence"]) for k, f in found.items()}
+
+    whole = evidence_of(_gaps(ws))
+    monkeypatch.setattr(series_module, "EVIDENCE_TARGETS_PER_PASS", 2)
+    sliced = evidence_of(_gaps(ws))
+    assert len(whole) >= 3 and sum(len(v) for v in whole.values()) > 6
+    assert sliced == whole

@@ -221,6 +221,10 @@ EVIDENCE_TARGET: Final = (*KEY, "fid", "index_from", "index_to", "month_set")
 (``period_index``), and only the months in ``month_set`` (",01,02,"; null: all)."""
 
 
+EVIDENCE_TARGETS_PER_PASS: Final = 200_000
+"""Evidence targets (a finding's series over a span of periods) looked up in one statement."""
+
+
 def evidence(ws: Workspace, targets: ir.Table) -> ir.Table:
     """The input records (``source``, ``record``) behind each finding: ``fid``, ``evidence``."""
     targets = targets.select(*EVIDENCE_TARGET)
@@ -278,7 +282,13 @@ def numbered(ws: Workspace, found: ir.Table) -> ir.Table:
 def with_evidence(ws: Workspace, found: ir.Table, targets: ir.Table) -> ir.Table:
     """``found`` (numbered) with the ``evidence`` of its targets (empty where none was found)."""
     # Each step computed once: keeps the plans small (Spark writes out every plan it runs).
-    looked_up = ws.materialize(evidence(ws, ws.materialize(targets.select(*EVIDENCE_TARGET))))
+    wanted = ws.materialize(targets.select(*EVIDENCE_TARGET))
+    # A slice of findings at a time: the rows behind every finding of a national customs world, gathered
+    # into lists in one statement, outgrew the engine's memory cap (10M declarations, 2026-12-07).
+    looked_up = ws.materialize_in_slices(
+        wanted, "fid", EVIDENCE_TARGETS_PER_PASS, lambda part: evidence(ws, part)
+    )
+    ws.drop_temp(wanted)
     joined = found.left_join(looked_up, found.fid == looked_up.fid)
     joined = joined.drop(*[c for c in joined.columns if c.endswith("_right")])
     empty = ibis.literal([], type="array<struct<source: string, record: string>>")
