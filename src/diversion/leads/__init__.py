@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from diversion.detect.base import fetch
+from diversion.detect.base import conform, fetch
 from diversion.leads.build import Finding, Lead, build, lead_id, score
 from diversion.leads.summary import summarise
 from diversion.leads.weights import FLOW_LEADS
@@ -59,7 +59,13 @@ def collect(ws: Workspace, scope: ScanScope = EVERYTHING) -> ir.Table:
     from diversion.detect import DETECTORS
     from diversion.detect.flows import findings as flow_findings
 
-    parts = [d.run(ws, _params(d, scope)) for d in DETECTORS if not d.name.startswith("flows.")]
+    # Each detector's findings computed in statements of their own: left as expressions, every detector
+    # ran in one statement with the final union, which at ten million declarations outgrew the machine.
+    parts = [
+        conform(ws.materialize(d.run(ws, _params(d, scope))))  # the stored types, read back as FINDINGS
+        for d in DETECTORS
+        if not d.name.startswith("flows.")
+    ]
     if ws.count("flows"):
         parts.append(flow_findings(ws, since=scope.since))
     return ws.materialize(ibis.union(*parts))
