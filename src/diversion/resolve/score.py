@@ -35,7 +35,8 @@ def word_similarity(
 
     With ``abbreviations`` (firm names), a word of at least ``short_token`` letters that begins the other
     agrees at ``abbreviation_match`` ("Elec." for Electronics, "Tech" for Technology); without (people),
-    surnames that differ only in a feminine or masculine ending never agree.
+    surnames that differ only in a feminine or masculine ending never agree. Symmetric in ``a`` and
+    ``b``: scoring computes it once per two words, for both names.
     """
     allowed = ibis.literal(abbreviations) if isinstance(abbreviations, bool) else abbreviations
     longest = ibis.greatest(a.length(), b.length()).cast("float64")
@@ -43,13 +44,14 @@ def word_similarity(
     # Two letters swapped ("Komlpekt") is one slip of the hand, not two edits.
     distance = ibis.ifelse((distance == 2) & _transposed(a, b), 1, distance)
     edit = 1 - distance.cast("float64") / longest
-    # Petrov/Petrova, Kowalski/Kowalska, Petrovskii/Petrovskaia: a man's and a woman's surname.
+    shortest = ibis.least(a.length(), b.length())
+    # Petrov/Petrova, Kowalski/Kowalska, Petrovskii/Petrovskaia: a man's and a woman's surname; both
+    # words longer than five letters, as a short one ("Alekse" / "Aleksei") is more likely a slip.
     ending = r"(aia|ia|a|i)$"
     gendered = ((a + "a") == b) | ((b + "a") == a)
     gendered = gendered | (
-        ~allowed & (a != b) & (a.re_replace(ending, "") == b.re_replace(ending, "")) & (a.length() > 5)
+        ~allowed & (a != b) & (a.re_replace(ending, "") == b.re_replace(ending, "")) & (shortest > 5)
     )
-    shortest = ibis.least(a.length(), b.length())
     abbreviated = allowed & (shortest >= p.short_token) & (a.startswith(b) | b.startswith(a))
     return ibis.cases(
         (a == b, 1.0),
@@ -75,12 +77,20 @@ def _transposed(a: ir.StringValue, b: ir.StringValue) -> ir.BooleanValue:
 
 def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: ResolveParams) -> ir.Table:
     """Name pairs (``name_a``, ``name_b``) scored by weighted word overlap, legal form and patronymic."""
-    side_a = _side(pairs, names, weights, "a", "b", p)
-    side_b = _side(pairs, names, weights, "b", "a", p)
-    both = side_a.join(side_b, ["name_a", "name_b"])
+    # Names and words are grouped and joined by their numbers (``name_no``, ``token_no``): a name id holds
+    # the record id and the whole name, and hashing such text per crossed word cost more than scoring.
+    ids = names.select(name_id="name_id", name_no="name_no")
+    keyed = pairs.select("name_a", "name_b").distinct()
+    keyed = keyed.join(ids.rename(name_a="name_id", no_a="name_no"), "name_a").join(
+        ids.rename(name_b="name_id", no_b="name_no"), "name_b"
+    )
+    crossed = _crossed_words(keyed.select("no_a", "no_b"), names, weights, p)
+    side_a = _side(crossed, "a", p)
+    side_b = _side(crossed, "b", p)
+    both = side_a.join(side_b, ["no_a", "no_b"]).join(keyed, ["no_a", "no_b"])
     soft = (both.matched_a + both.matched_b) / (both.total_a + both.total_b).nullif(0)
     a = names.select(
-        name_a="name_id",
+        no_a="name_no",
         kind_a="kind",
         uses_a="name_uses",
         concat_a="concat",
@@ -90,7 +100,7 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
         initials_a="initials",
     )
     b = a.rename(
-        name_b="name_a",
+        no_b="no_a",
         kind_b="kind_a",
         uses_b="uses_a",
         concat_b="concat_a",
@@ -99,7 +109,7 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
         patronymic_b="patronymic_a",
         initials_b="initials_a",
     )
-    scored = both.mutate(soft=soft.fill_null(0.0)).join(a, "name_a").join(b, "name_b")
+    scored = both.mutate(soft=soft.fill_null(0.0)).join(a, "no_a").join(b, "no_b")
     concat_sim = 1 - scored.concat_a.levenshtein(scored.concat_b).cast("float64") / ibis.greatest(
         scored.concat_a.length(), scored.concat_b.length(), 1
     ).cast("float64")
@@ -139,26 +149,52 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
     )
 
 
-def _side(
-    pairs: ir.Table, names: ir.Table, weights: ir.Table, this: str, other: str, p: ResolveParams
-) -> ir.Table:
+def _crossed_words(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: ResolveParams) -> ir.Table:
+    """Every word of one name of a pair against every word of the other, with how far they agree.
+
+    One crossing serves both sides: the similarity of two words is symmetric, so it is computed once,
+    unless the two names are of different kinds (firms allow abbreviations, people do not).
+    """
+    words = names.select("name_no", "kind", "initials", word=names.tokens.unnest())
+    words = words.join(weights.select(word="token", word_no="token_no", weight="weight"), "word")
+    side = {
+        s: words.select(
+            **{f"no_{s}": "name_no", f"word_{s}": "word", f"wno_{s}": "word_no", f"weight_{s}": "weight",
+               f"kind_{s}": "kind", f"initials_{s}": "initials"}
+        )
+        for s in "ab"
+    }  # fmt: skip
+    crossed = pairs.join(side["a"], "no_a").join(side["b"], "no_b")
+    sim_a = word_similarity(crossed.word_a, crossed.word_b, p, crossed.kind_a != "person")
+    sim_b = word_similarity(crossed.word_a, crossed.word_b, p, crossed.kind_b != "person")
+    sim_b = ibis.ifelse(crossed.kind_a == crossed.kind_b, sim_a, sim_b)
+    return crossed.select(
+        "no_a", "no_b", "wno_a", "wno_b", "weight_a", "weight_b",
+        agreed_a=_agreed(sim_a, crossed.word_a, crossed.initials_b, p),
+        agreed_b=_agreed(sim_b, crossed.word_b, crossed.initials_a, p),
+    )  # fmt: skip
+
+
+def _agreed(
+    sim: ir.FloatingValue, word: ir.StringValue, their_initials: ir.StringValue, p: ResolveParams
+) -> ir.FloatingValue:
+    """How far a word agrees with one of the other name's: its similarity where that reaches
+    ``token_match``, or 0.9 for a word whose first letter is one of the other name's initials."""
+    sim = sim.fill_null(0.0)
+    return ibis.cases(
+        (sim >= p.token_match, sim),
+        (their_initials == "", 0.0),
+        (_initial_in(word.substr(0, 1), their_initials), 0.9),
+        else_=0.0,
+    )
+
+
+def _side(crossed: ir.Table, this: str, p: ResolveParams) -> ir.Table:
     """For each word of one side's name: its best agreement with the other side's words, and its weight."""
-    mine = names.select(**{f"name_{this}": names.name_id, "word": names.tokens.unnest(), "kind": names.kind})
-    mine = mine.join(weights.select(word="token", weight="weight"), "word")
-    theirs = names.select(
-        **{f"name_{other}": names.name_id, "their_word": names.tokens.unnest(), "their_initials": "initials"}
+    best = crossed.group_by(["no_a", "no_b", f"wno_{this}"]).aggregate(
+        best=crossed[f"agreed_{this}"].max(), weight=crossed[f"weight_{this}"].max()
     )
-    keyed = pairs.select("name_a", "name_b").distinct()
-    words = keyed.join(mine, f"name_{this}")
-    crossed = words.left_join(theirs, f"name_{other}")
-    sim = word_similarity(crossed.word, crossed.their_word, p, crossed.kind != "person").fill_null(0.0)
-    agreed = ibis.ifelse(sim >= p.token_match, sim, 0.0)
-    by_initial = _initial_in(crossed.word.substr(0, 1), crossed.their_initials)
-    crossed = crossed.mutate(agreed=ibis.ifelse((agreed == 0) & by_initial, 0.9, agreed))
-    best = crossed.group_by(["name_a", "name_b", "word"]).aggregate(
-        best=crossed.agreed.max(), weight=crossed.weight.max()
-    )
-    return best.group_by(["name_a", "name_b"]).aggregate(
+    return best.group_by(["no_a", "no_b"]).aggregate(
         **{
             f"matched_{this}": (best.best * best.weight).sum(),
             # a word the other name lacks counts more than one it shares: "Ala-Too Invest" is not
