@@ -31,7 +31,8 @@ FEATURES = (
 def word_similarity(
     a: ir.StringValue, b: ir.StringValue, p: ResolveParams, abbreviations: ir.BooleanValue | bool = False
 ) -> ir.FloatingValue:
-    """1 - edits / length of the longer word; exact agreement only for short words; Petrov != Petrova.
+    """1 - edits / length of the longer word (or 0 when their lengths alone keep it under ``token_match``);
+    exact agreement only for short words; Petrov != Petrova.
 
     With ``abbreviations`` (firm names), a word of at least ``short_token`` letters that begins the other
     agrees at ``abbreviation_match`` ("Elec." for Electronics, "Tech" for Technology); without (people),
@@ -53,8 +54,12 @@ def word_similarity(
         ~allowed & (a != b) & (a.re_replace(ending, "") == b.re_replace(ending, "")) & (shortest > 5)
     )
     abbreviated = allowed & (shortest >= p.short_token) & (a.startswith(b) | b.startswith(a))
+    # Words whose lengths alone keep them under token_match score 0 without an edit distance, the dearest
+    # step of scoring (the score stays under token_match either way).
+    too_far = 1 - (a.length() - b.length()).abs().cast("float64") / longest < p.token_match
     return ibis.cases(
         (a == b, 1.0),
+        (too_far & ~abbreviated, 0.0),
         (gendered | (shortest < p.short_token), 0.0),
         (abbreviated, ibis.greatest(edit, p.abbreviation_match)),
         else_=edit,
@@ -114,7 +119,8 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
         scored.concat_a.length(), scored.concat_b.length(), 1
     ).cast("float64")
     # Written together or apart ("AspanArba" / "Aspan Arba"): only then does the whole string decide.
-    joined_apart = (scored.count_a != scored.count_b) & (concat_sim > scored.soft)
+    # (a case, not a conjunction: the edit distance of whole names is then computed only where needed)
+    joined_apart = ibis.cases((scored.count_a == scored.count_b, False), else_=concat_sim > scored.soft)
     legal_conflict = (
         scored.legal_form_a.notnull()
         & scored.legal_form_b.notnull()
@@ -131,7 +137,8 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
     # "Tolstoi V." and "Tolstoy O. I.": both give initials only, and the first ones differ.
     first_a, first_b = scored.initials_a.substr(0, 1), scored.initials_b.substr(0, 1)
     lenient = first_a.re_search(_VOWELS) & first_b.re_search(_VOWELS)
-    uncovered = uncovered | ((first_a != "") & (first_b != "") & (first_a != first_b) & ~lenient)
+    differ = ibis.cases(((first_a == "") | (first_b == "") | (first_a == first_b), False), else_=~lenient)
+    uncovered = uncovered | differ
     name = ibis.cases(
         (joined_apart, concat_sim),
         ((both_unmatched | uncovered) & is_person, ibis.least(scored.soft, p.conflict_cap)),
@@ -152,31 +159,46 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
 def _crossed_words(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: ResolveParams) -> ir.Table:
     """Every word of one name of a pair against every word of the other, with how far they agree.
 
-    One crossing serves both sides: the similarity of two words is symmetric, so it is computed once,
-    unless the two names are of different kinds (firms allow abbreviations, people do not).
+    One crossing serves both sides, and the similarity of two words is computed once per distinct pair
+    of words (a crossing repeats each about fifteen times): it is symmetric, except that firms allow
+    abbreviations and people do not, so each side's kind is part of the key.
     """
     words = names.select("name_no", "kind", "initials", word=names.tokens.unnest())
     words = words.join(weights.select(word="token", word_no="token_no", weight="weight"), "word")
     side = {
         s: words.select(
-            **{f"no_{s}": "name_no", f"word_{s}": "word", f"wno_{s}": "word_no", f"weight_{s}": "weight",
-               f"kind_{s}": "kind", f"initials_{s}": "initials"}
+            **{f"no_{s}": "name_no", f"wno_{s}": "word_no", f"weight_{s}": "weight",
+               f"firm_{s}": words.kind != "person", f"first_{s}": words.word.substr(0, 1),
+               f"initials_{s}": "initials"}
         )
         for s in "ab"
     }  # fmt: skip
     crossed = pairs.join(side["a"], "no_a").join(side["b"], "no_b")
-    sim_a = word_similarity(crossed.word_a, crossed.word_b, p, crossed.kind_a != "person")
-    sim_b = word_similarity(crossed.word_a, crossed.word_b, p, crossed.kind_b != "person")
-    sim_b = ibis.ifelse(crossed.kind_a == crossed.kind_b, sim_a, sim_b)
+    key = ["wno_a", "wno_b", "firm_a", "firm_b"]
+    vocabulary = weights.select(word_no="token_no", word="token")
+    distinct = crossed.select(*key).distinct()
+    distinct = distinct.join(vocabulary.rename(wno_a="word_no", word_a="word"), "wno_a").join(
+        vocabulary.rename(wno_b="word_no", word_b="word"), "wno_b"
+    )
+    sim_a = word_similarity(distinct.word_a, distinct.word_b, p, distinct.firm_a)
+    sim_b = ibis.ifelse(
+        distinct.firm_a == distinct.firm_b,
+        sim_a,
+        word_similarity(distinct.word_a, distinct.word_b, p, distinct.firm_b),
+    )
+    similar = distinct.select(*key, sim_a=sim_a, sim_b=sim_b)
+    # A left join (every row has its pair of words) keeps the crossing whole: as an inner join the
+    # optimiser joined the word pairs to all names' words first, a product many times the crossing.
+    crossed = crossed.left_join(similar, key).drop(*[f"{k}_right" for k in key])
     return crossed.select(
         "no_a", "no_b", "wno_a", "wno_b", "weight_a", "weight_b",
-        agreed_a=_agreed(sim_a, crossed.word_a, crossed.initials_b, p),
-        agreed_b=_agreed(sim_b, crossed.word_b, crossed.initials_a, p),
+        agreed_a=_agreed(crossed.sim_a, crossed.first_a, crossed.initials_b, p),
+        agreed_b=_agreed(crossed.sim_b, crossed.first_b, crossed.initials_a, p),
     )  # fmt: skip
 
 
 def _agreed(
-    sim: ir.FloatingValue, word: ir.StringValue, their_initials: ir.StringValue, p: ResolveParams
+    sim: ir.FloatingValue, first_letter: ir.StringValue, their_initials: ir.StringValue, p: ResolveParams
 ) -> ir.FloatingValue:
     """How far a word agrees with one of the other name's: its similarity where that reaches
     ``token_match``, or 0.9 for a word whose first letter is one of the other name's initials."""
@@ -184,7 +206,7 @@ def _agreed(
     return ibis.cases(
         (sim >= p.token_match, sim),
         (their_initials == "", 0.0),
-        (_initial_in(word.substr(0, 1), their_initials), 0.9),
+        (_initial_in(first_letter, their_initials), 0.9),
         else_=0.0,
     )
 
@@ -218,7 +240,9 @@ def _initial_in(letter: ir.StringValue, initials: ir.StringValue) -> ir.BooleanV
 
 def _patronymic_conflict(t: ir.Table, p: ResolveParams) -> ir.BooleanValue:
     both = t.patronymic_a.notnull() & t.patronymic_b.notnull()
-    differ = word_similarity(t.patronymic_a, t.patronymic_b, p) < p.token_match
+    differ = ibis.cases(
+        (both, word_similarity(t.patronymic_a, t.patronymic_b, p) < p.token_match), else_=False
+    )
 
     def initial_differs(patronymic: ir.StringValue, initials: ir.StringValue) -> ir.BooleanValue:
         # "Petrov A. V.": the second initial is the patronymic's
@@ -228,9 +252,7 @@ def _patronymic_conflict(t: ir.Table, p: ResolveParams) -> ir.BooleanValue:
         return patronymic.notnull() & (initials.length() >= 2) & ~same
 
     return (
-        (both & differ)
-        | initial_differs(t.patronymic_a, t.initials_b)
-        | initial_differs(t.patronymic_b, t.initials_a)
+        differ | initial_differs(t.patronymic_a, t.initials_b) | initial_differs(t.patronymic_b, t.initials_a)
     ).fill_null(False)
 
 
