@@ -110,13 +110,17 @@ def contact_keys(phone: ir.StringValue, address: ir.StringValue, min_digits: int
 def prepare(ws: Workspace, records: ir.Table, names: ir.Table) -> tuple[ir.Table, ir.Table]:
     """Records with cleaned identifiers and contact keys, and their names with words and legal forms.
 
-    Returns ``(records, names)``, both materialised: records keyed by ``member_id``; names with
+    Returns ``(records, names)``, both materialised: records keyed by ``member_id`` (and numbered,
+    ``member_no``); names with
     ``name_id`` (one per record and name), ``tokens`` (array of words), ``concat``, ``legal_form``,
     ``patronymic``, ``initials``, ``name_uses`` (records bearing the same normalised name), ``name_no``
     (a number per name).
     """
-    records = ws.materialize(_clean_identifiers(ws, records))
-    kinds = records.select("member_id", "kind")
+    records = _clean_identifiers(ws, records)
+    # numbers in member id order (so member_no < member_no' exactly when the ids compare so): a large
+    # run joins and groups pairs of records by them, far cheaper than by ids that hold whole names
+    records = ws.materialize(records.mutate(member_no=ibis.row_number().over(order_by=records.member_id)))
+    kinds = records.select("member_id", "kind", "member_no")
     named = names.join(kinds, "member_id")
     distinct = ws.to_arrow(named.select("name", "kind").distinct())
     parsed = _parse_names(distinct)

@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 
 from diversion.model.identifiers import SCHEMES
 from diversion.resolve.params import DEFAULT, ResolveParams
-from diversion.resolve.score import member_pair_scores, name_pair_scores
+from diversion.resolve.score import name_pair_scores, numbered_pair_scores
 from diversion.store import Workspace
 
 CONCAT_PREFIX = 10
@@ -31,36 +31,33 @@ not expected among records of one entity)."""
 class Linked:
     """The result of linking: scored candidate pairs and each record's entity."""
 
-    pairs: ir.Table  # member_a, member_b, score, match and the features (see score.FEATURES)
+    pairs: ir.Table  # member_a, member_b, no_a, no_b, score, match and the features (see score.FEATURES)
     members: ir.Table  # member_id, entity_id
     rounds: int
 
 
 def block_keys(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table:
     """Blocking keys of names: rare words, prefixes of long words, the whole name key and the name written
-    as one word (``name_id``, ``member_id``, ``kind``, ``key``)."""
-    words = names.select("name_id", "member_id", "kind", word=names.tokens.unnest())
+    as one word (``name_id``, ``member_id``, their numbers ``name_no`` and ``member_no``, ``kind``, ``key``)."""
+    ids = ("name_id", "member_id", "name_no", "member_no", "kind")
+    words = names.select(*ids, word=names.tokens.unnest())
     long_words = words.filter(words.word.length() > p.prefix_length)
     multi = names.filter(names.tokens.length() > 1)
-    pairs = names.select("name_id", "member_id", "kind", pair=names.pair_keys.unnest())
+    pairs = names.select(*ids, pair=names.pair_keys.unnest())
     long_names = names.filter(names.concat.length() >= CONCAT_PREFIX)
     keys = ibis.union(
-        words.select("name_id", "member_id", "kind", key="w:" + words.word),
-        long_words.select(
-            "name_id", "member_id", "kind", key="p:" + long_words.word.substr(0, p.prefix_length)
-        ),
-        names.select("name_id", "member_id", "kind", key="n:" + names.name_key),
+        words.select(*ids, key="w:" + words.word),
+        long_words.select(*ids, key="p:" + long_words.word.substr(0, p.prefix_length)),
+        names.select(*ids, key="n:" + names.name_key),
         # written together or apart: "Sun Yong" / 孙勇 -> sunyong
-        names.select("name_id", "member_id", "kind", key="c:" + names.concat),
-        multi.select("name_id", "member_id", "kind", key="q:" + multi.prefix_key),
-        pairs.select("name_id", "member_id", "kind", key="2:" + pairs.pair),
+        names.select(*ids, key="c:" + names.concat),
+        multi.select(*ids, key="q:" + multi.prefix_key),
+        pairs.select(*ids, key="2:" + pairs.pair),
         # the start of the name written as one word: 合肥昌星 -> hefeichangxing, Hefei Changxing -> hefei...
-        long_names.select(
-            "name_id", "member_id", "kind", key="h:" + long_names.concat.substr(0, CONCAT_PREFIX)
-        ),
+        long_names.select(*ids, key="h:" + long_names.concat.substr(0, CONCAT_PREFIX)),
         distinct=True,
     )
-    sizes = keys.group_by("key").aggregate(size=keys.member_id.nunique())
+    sizes = keys.group_by("key").aggregate(size=keys.member_no.nunique())
     # pairs of words exist to meet names made of common words: their blocks must stay small
     cap = ibis.ifelse(sizes.key.startswith("2:"), p.max_pair_block, p.max_block)
     small = sizes.filter(sizes.size <= cap).select("key")
@@ -68,19 +65,19 @@ def block_keys(names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table
 
 
 def candidate_pairs(ws: Workspace, names: ir.Table, records: ir.Table, p: ResolveParams) -> ir.Table:
-    """Name pairs worth scoring: ``member_a`` < ``member_b``, ``name_a``, ``name_b``."""
+    """Name pairs worth scoring, by number: records ``mno_a`` < ``mno_b``, their names ``no_a``, ``no_b``."""
     keys = ws.materialize(block_keys(names, records, p))
-    left = keys.select(member_a="member_id", name_a="name_id", kind_a="kind", key_a="key")
-    right = keys.select(member_b="member_id", name_b="name_id", kind_b="kind", key_b="key")
+    left = keys.select(mno_a="member_no", no_a="name_no", kind_a="kind", key_a="key")
+    right = keys.select(mno_b="member_no", no_b="name_no", kind_b="kind", key_b="key")
     by_name = left.join(
         right,
-        [left.key_a == right.key_b, left.member_a < right.member_b, left.kind_a == right.kind_b],
-    ).select("member_a", "member_b", "name_a", "name_b")
+        [left.key_a == right.key_b, left.mno_a < right.mno_b, left.kind_a == right.kind_b],
+    ).select("mno_a", "mno_b", "no_a", "no_b")
     by_id = _identifier_pairs(records)
     ids_named = (
-        by_id.join(names.select(member_a="member_id", name_a="name_id"), "member_a")
-        .join(names.select(member_b="member_id", name_b="name_id"), "member_b")
-        .select("member_a", "member_b", "name_a", "name_b")
+        by_id.join(names.select(mno_a="member_no", no_a="name_no"), "mno_a")
+        .join(names.select(mno_b="member_no", no_b="name_no"), "mno_b")
+        .select("mno_a", "mno_b", "no_a", "no_b")
     )
     result = ws.materialize(ibis.union(by_name, ids_named, distinct=True))
     ws.drop_temp(keys)
@@ -90,15 +87,15 @@ def candidate_pairs(ws: Workspace, names: ir.Table, records: ir.Table, p: Resolv
 def _identifier_pairs(records: ir.Table) -> ir.Table:
     ids = ibis.union(
         *[
-            records.filter(records[s].notnull()).select("member_id", key=ibis.literal(s + ":") + records[s])
+            records.filter(records[s].notnull()).select("member_no", key=ibis.literal(s + ":") + records[s])
             for s in SCHEMES
         ]
     )
-    left = ids.select(member_a="member_id", key_a="key")
-    right = ids.select(member_b="member_id", key_b="key")
+    left = ids.select(mno_a="member_no", key_a="key")
+    right = ids.select(mno_b="member_no", key_b="key")
     return (
-        left.join(right, [left.key_a == right.key_b, left.member_a < right.member_b])
-        .select("member_a", "member_b")
+        left.join(right, [left.key_a == right.key_b, left.mno_a < right.mno_b])
+        .select("mno_a", "mno_b")
         .distinct()
     )
 
@@ -116,9 +113,9 @@ def _name_scores_in_passes(
     ws: Workspace, candidates: ir.Table, names: ir.Table, weights: ir.Table, p: ResolveParams
 ) -> ir.Table:
     """:func:`name_pair_scores` of the candidates' distinct name pairs, a slice of them at a time."""
-    pairs = ws.materialize(candidates.select("name_a", "name_b").distinct())
+    pairs = ws.materialize(candidates.select("no_a", "no_b").distinct())
     result = ws.materialize_in_slices(
-        pairs, "name_a", NAME_PAIRS_PER_PASS, lambda part: name_pair_scores(part, names, weights, p)
+        pairs, "no_a", NAME_PAIRS_PER_PASS, lambda part: name_pair_scores(part, names, weights, p)
     )
     ws.drop_temp(pairs)
     return result
@@ -136,12 +133,12 @@ def link(
     # In two steps: names first (word by word), then records; one statement for both ran out of memory
     # on the party records of ten million declarations.
     by_name = _name_scores_in_passes(ws, candidates, names, weights, p)
-    # sliced by member_a: a record pair's candidate name pairs stay in one slice, so its best one is chosen
+    # sliced by mno_a: a record pair's candidate name pairs stay in one slice, so its best one is chosen
     scored = ws.materialize_in_slices(
         candidates,
-        "member_a",
+        "mno_a",
         RECORD_PAIRS_PER_PASS,
-        lambda part: member_pair_scores(part, names, records, weights, p, by_name=by_name),
+        lambda part: numbered_pair_scores(part, names, records, weights, p, by_name=by_name),
     )
     ws.drop_temp(candidates)
     ws.drop_temp(by_name)

@@ -27,6 +27,8 @@ FEATURES = (
 )  # fmt: skip
 """The columns of a scored pair that explain its score."""
 
+FEATURES_AND_SCORE = ("score", "match", *FEATURES)
+
 
 def word_similarity(
     a: ir.StringValue, b: ir.StringValue, p: ResolveParams, abbreviations: ir.BooleanValue | bool = False
@@ -81,18 +83,16 @@ def _transposed(a: ir.StringValue, b: ir.StringValue) -> ir.BooleanValue:
 
 
 def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: ResolveParams) -> ir.Table:
-    """Name pairs (``name_a``, ``name_b``) scored by weighted word overlap, legal form and patronymic."""
-    # Names and words are grouped and joined by their numbers (``name_no``, ``token_no``): a name id holds
-    # the record id and the whole name, and hashing such text per crossed word cost more than scoring.
-    ids = names.select(name_id="name_id", name_no="name_no")
-    keyed = pairs.select("name_a", "name_b").distinct()
-    keyed = keyed.join(ids.rename(name_a="name_id", no_a="name_no"), "name_a").join(
-        ids.rename(name_b="name_id", no_b="name_no"), "name_b"
-    )
-    crossed = _crossed_words(keyed.select("no_a", "no_b"), names, weights, p)
+    """Name pairs, by number (``no_a``, ``no_b``), scored by weighted word overlap, legal form and patronymic.
+
+    Names and words are grouped and joined by their numbers (``name_no``, ``token_no``): a name id holds
+    the record id and the whole name, and hashing such text per crossed word cost more than scoring.
+    """
+    keyed = pairs.select("no_a", "no_b").distinct()
+    crossed = _crossed_words(keyed, names, weights, p)
     side_a = _side(crossed, "a", p)
     side_b = _side(crossed, "b", p)
-    both = side_a.join(side_b, ["no_a", "no_b"]).join(keyed, ["no_a", "no_b"])
+    both = side_a.join(side_b, ["no_a", "no_b"])
     soft = (both.matched_a + both.matched_b) / (both.total_a + both.total_b).nullif(0)
     a = names.select(
         no_a="name_no",
@@ -146,8 +146,8 @@ def name_pair_scores(pairs: ir.Table, names: ir.Table, weights: ir.Table, p: Res
         else_=scored.soft,
     )
     return scored.select(
-        "name_a",
-        "name_b",
+        "no_a",
+        "no_b",
         "legal_form_a",
         "legal_form_b",
         name_score=name - ibis.ifelse(legal_conflict, p.legal_form_penalty, 0.0),
@@ -262,30 +262,53 @@ def member_pair_scores(
     records: ir.Table,
     weights: ir.Table,
     p: ResolveParams,
-    *,
-    by_name: ir.Table | None = None,
 ) -> ir.Table:
     """Record pairs (``member_a`` < ``member_b``) with their score, ``match`` and the features behind it.
 
-    ``pairs`` holds candidate name pairs: ``member_a``, ``member_b``, ``name_a``, ``name_b``; ``by_name``
-    their :func:`name_pair_scores` when already computed (a large run materialises them first).
+    ``pairs`` holds candidate name pairs by id: ``member_a``, ``member_b``, ``name_a``, ``name_b``; the
+    result names the pair of names that scored best (``name_a``, ``name_b``).
+    """
+    ids = names.select("name_id", "name_no", "member_no")
+    numbered = pairs.join(ids.rename(name_a="name_id", no_a="name_no", mno_a="member_no"), "name_a").join(
+        ids.rename(name_b="name_id", no_b="name_no", mno_b="member_no"), "name_b"
+    )
+    scored = numbered_pair_scores(
+        numbered.select("mno_a", "mno_b", "no_a", "no_b"), names, records, weights, p
+    )
+    named = scored.join(ids.select(no_a="name_no", name_a="name_id"), "no_a").join(
+        ids.select(no_b="name_no", name_b="name_id"), "no_b"
+    )
+    return named.select("member_a", "member_b", "name_a", "name_b", *FEATURES_AND_SCORE)
+
+
+def numbered_pair_scores(
+    pairs: ir.Table,
+    names: ir.Table,
+    records: ir.Table,
+    weights: ir.Table,
+    p: ResolveParams,
+    *,
+    by_name: ir.Table | None = None,
+) -> ir.Table:
+    """:func:`member_pair_scores` of pairs given by number (``mno_a``, ``mno_b``, ``no_a``, ``no_b``): the
+    form a large run uses, as ids hold whole names and joining by them costs many times more.
+
+    ``by_name``: the pairs' :func:`name_pair_scores` when already computed (a large run materialises them).
     """
     if by_name is None:
         by_name = name_pair_scores(pairs, names, weights, p)
     scores = by_name.view()  # a relation of its own: by_name may be built on ``pairs`` itself
-    named = pairs.join(scores.select("name_a", "name_b", "name_score"), ["name_a", "name_b"])
+    named = pairs.join(scores.select("no_a", "no_b", "name_score"), ["no_a", "no_b"])
     # Each record pair's best-scored pair of names: an aggregate (it spills to disk), not a window.
-    chosen = named.group_by(["member_a", "member_b"]).aggregate(
-        __best=ibis.struct({"name_a": named.name_a, "name_b": named.name_b}).argmax(named.name_score)
+    chosen = named.group_by(["mno_a", "mno_b"]).aggregate(
+        __best=ibis.struct({"no_a": named.no_a, "no_b": named.no_b}).argmax(named.name_score)
     )
-    chosen = chosen.select(
-        "member_a", "member_b", name_a=chosen.__best["name_a"], name_b=chosen.__best["name_b"]
-    )
-    best = chosen.join(by_name.view(), ["name_a", "name_b"])
+    chosen = chosen.select("mno_a", "mno_b", no_a=chosen.__best["no_a"], no_b=chosen.__best["no_b"])
+    best = chosen.join(by_name.view(), ["no_a", "no_b"])
     ra = records.rename(**{f"{c}_a": c for c in records.columns})
     rb = records.rename(**{f"{c}_b": c for c in records.columns})
-    joined = best.join(ra, [("member_a", "member_id_a")]).join(rb, [("member_b", "member_id_b")])
-    return _combine(joined, p)
+    joined = best.join(ra, [("mno_a", "member_no_a")]).join(rb, [("mno_b", "member_no_b")])
+    return _combine(joined.mutate(member_a=joined.member_id_a, member_b=joined.member_id_b), p)
 
 
 def _combine(t: ir.Table, p: ResolveParams) -> ir.Table:
@@ -330,8 +353,8 @@ def _combine(t: ir.Table, p: ResolveParams) -> ir.Table:
     return t.select(
         "member_a",
         "member_b",
-        "name_a",
-        "name_b",
+        "no_a",
+        "no_b",
         score=score,
         match=score >= p.match_threshold,
         name_score=t.name_score,
