@@ -204,6 +204,22 @@ def test_the_shortage_quarter_is_its_own_reference(ws: Workspace) -> None:
     assert all(0.95 < j["ratio"] < 1.05 and not j["flagged"] for j in shortage)
 
 
+def test_a_reference_is_drawn_from_at_most_reference_sample_consignments(ws: Workspace) -> None:
+    p = markup.Params()
+    lines = markup.priced(ws)
+    sales = lines.filter(lines.exporter_country.isin(list(p.hubs)) & (lines.importer_country == "RU"))
+    base = ["hs6", "basis", "quarter"]
+    whole = markup.reference(sales, lines, base).to_pyarrow().to_pylist()
+    drawn = markup.reference(sales, lines, base, sample=3).to_pyarrow().to_pylist()
+    assert max(r["n"] for r in whole) > 3  # the fixture's groups are larger than the draw
+    assert len(drawn) == len(whole) and all(r["n"] <= 3 for r in drawn)
+    # The default draw leaves the fixture's groups whole: the Armenian finding above is unchanged by it.
+    assert sorted(r["n"] for r in whole) == sorted(
+        r["n"]
+        for r in markup.reference(sales, lines, base, sample=p.reference_sample).to_pyarrow().to_pylist()
+    )
+
+
 def test_a_line_in_kilograms_is_priced_per_kilogram_against_every_line_s_weight(ws: Workspace) -> None:
     weighed = [j for j in sales_judged(ws) if j["exporter_entity"] == entity_of(ws, member(SUNKAR))]
     assert [j["basis"] for j in weighed] == ["kg", "kg"]
