@@ -23,6 +23,7 @@ SPRAYERS, SPRAYERS_ID = "ОсОО «Бак Сад»", "01503202310044"  # a genu
 DRONES, DRONES_ID = "ОсОО «Ак Дрон»", "01503202310055"  # a drone declared as a drone
 CHIPS, CHIPS_ID = "ОсОО «Чип Сервис»", "01503202310066"  # amplifiers declared as amplifiers
 SHIRTS, SHIRTS_ID = "ОсОО «Ала-Тоо Импэкс»", "01503202310077"  # imports drones, exports T-shirts
+STOCKIST, STOCKIST_ID = "ОсОО «Агро Склад»", "01503202310088"  # sells the sprayers it imported itself
 BUYER, BUYER_ID = "ООО «АгроТехСнаб»", "7701234567"
 SHOP, SHOP_ID = "ООО «Электрон Маркет»", "7707654321"
 DJI, DJI_ID = "SZ DJI Technology Co., Ltd.", "91440300695569931X"
@@ -162,6 +163,10 @@ DECLS = [
         buyer=(SHOP, SHOP_ID),
         net_kg=10,
     ),
+    # A dealer in sprayers: 40 in, then 25 drones in, then 25 sprayers out. Its own stock explains the sale.
+    _from_china(15, "2023-08-01", STOCKIST, STOCKIST_ID, SPRAYER_CODE, HARD_TEXT, 40, 400_000),
+    _from_china(16, "2023-08-20", STOCKIST, STOCKIST_ID, DRONE_CODE, UAV_TEXT, 25, 350_000),
+    _to_russia(17, "2023-09-25", STOCKIST, STOCKIST_ID, SPRAYER_CODE, HARD_TEXT, 25, 420_000),
 ]
 
 
@@ -264,6 +269,14 @@ def test_same_quantity_of_other_goods_is_no_match_even_when_weights_and_values_a
     # T-shirts (chapter 61) are no cover for drones: a cover code is other machinery or apparatus.
     assert SHIRTS not in by_name(run(ws, weight_tolerance=10.0, min_markup=0.0))
     assert "61" not in COVER_CHAPTERS and {"84", "85", "88", "90"} <= set(COVER_CHAPTERS)
+
+
+def test_exports_the_firm_had_imported_under_their_own_code_are_its_stock_not_a_cover(ws: Workspace) -> None:
+    assert STOCKIST not in by_name(run(ws))
+    # 40 days back from the sale the sprayers bought 55 days before are out of sight: the legs match again.
+    stockist = by_name(run(ws, window_days=40))[STOCKIST]
+    assert stockist["metrics"]["by_legs"] == 1.0
+    assert records(stockist, "declarations.csv") == ["17", "16"]
 
 
 def test_exports_sold_on_at_more_than_max_markup_are_other_goods(ws: Workspace) -> None:

@@ -300,6 +300,7 @@ def _by_legs(ws: Workspace, examined: ir.Table, p: Params, listed: list[str]) ->
     whole = ibis.window(group_by=[pairs.i_source, pairs.i_record, pairs.hs6])
     pairs = pairs.mutate(__last=ibis.ifelse(reached, pairs.__step, ibis.null("int64")).min().over(whole))
     legs = pairs.filter(pairs.__step <= pairs.__last).mutate(proper=pairs.i_hs4, basis=ibis.literal("legs"))
+    legs = _not_own_stock(legs, c, p)
     return _evidence_row(
         legs,
         named=ibis.null("string"),
@@ -310,6 +311,37 @@ def _by_legs(ws: Workspace, examined: ir.Table, p: Params, listed: list[str]) ->
         import_lines=legs.i_lines,
         reference=ibis.literal([], type=dt.Array(LINE_TYPE)),
     )
+
+
+def _not_own_stock(legs: ir.Table, c: ir.Table, p: Params) -> ir.Table:
+    """Matched runs none of whose exports the firm's own stock of the declared code explains.
+
+    A trader that imports telephones and sells them on declares its phones honestly, and among hundreds of
+    such sales some add up to a drone-parts import by chance. An export counts as the firm's own stock
+    when the firm imported at least as much under the code it declares (same unit) in the ``window_days``
+    before; a run with any such export is no evidence that the controlled goods left under that code.
+    """
+    stock = c.filter(c.importer_country.isin(list(p.hubs))).select(
+        s_firm=c.importer_entity, s_hs6=c.hs6, s_unit=c.unit.fill_null(""), s_date=c.date,
+        s_quantity=c.quantity,
+    )  # fmt: skip
+    sold = legs.select(
+        "source", "record", "exporter_entity", "hs6", "date", "quantity", unit=legs.unit.fill_null("")
+    ).distinct()
+    held = sold.join(
+        stock,
+        [
+            sold.exporter_entity == stock.s_firm,
+            sold.hs6 == stock.s_hs6,
+            sold.unit == stock.s_unit,
+            stock.s_date <= sold.date,
+            sold.date.delta(stock.s_date, unit="day") <= p.window_days,
+        ],
+    )
+    held = held.group_by(["source", "record", "quantity"]).aggregate(stocked=held.s_quantity.sum())
+    explained = held.filter(held.stocked >= held.quantity).select("source", "record")
+    runs = legs.semi_join(explained, ["source", "record"]).select("i_source", "i_record", "hs6").distinct()
+    return legs.anti_join(runs, ["i_source", "i_record", "hs6"])
 
 
 def _evidence_row(t: ir.Table, **values: ir.Value) -> ir.Table:
