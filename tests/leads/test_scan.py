@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from diversion.detect import DETECTORS
 from diversion.detect.base import FINDINGS
 from diversion.evaluate import evaluate
 from diversion.scan import ScanResult
@@ -99,6 +100,10 @@ def test_the_run_writes_every_file_of_the_contract(demo_scan: tuple[Workspace, S
     stages = {s["name"]: s for s in result.manifest.stages}
     assert list(stages) == ["ingest", "resolve", "graph", "detect", "leads", "write"]
     assert stages["detect"]["rows"] == findings.num_rows
+    by_detector = stages["detect"]["detectors"]  # where a slow scan's detect stage went
+    assert set(by_detector) == {d.name for d in DETECTORS if not d.name.startswith("flows.")} | {"flows"}
+    assert all(seconds >= 0 for seconds in by_detector.values())
+    assert sum(by_detector.values()) <= stages["detect"]["seconds"]
     page = (result.out / "report.html").read_text(encoding="utf-8")
     assert page.count('<section class="lead"') == min(100, stages["leads"]["rows"])
     assert "<script" not in page

@@ -9,6 +9,7 @@ from ``detect.flows.ranked``); ``write`` writes the two files.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -54,20 +55,32 @@ def _params(detector: Any, scope: ScanScope) -> Any:
     return type(params)(**{**params.__dict__, **changes}) if changes else params
 
 
-def collect(ws: Workspace, scope: ScanScope = EVERYTHING) -> ir.Table:
-    """Every detector's findings in one materialised relation (``detect.base.FINDINGS``)."""
+def collect(
+    ws: Workspace, scope: ScanScope = EVERYTHING, seconds: dict[str, float] | None = None
+) -> ir.Table:
+    """Every detector's findings in one materialised relation (``detect.base.FINDINGS``).
+
+    ``seconds``, when given, receives each detector's wall seconds (the flow detectors together, as
+    "flows": they share one series), so a slow scan says which detector to look at.
+    """
     from diversion.detect import DETECTORS
     from diversion.detect.flows import findings as flow_findings
 
+    timed = seconds if seconds is not None else {}
     # Each detector's findings computed in statements of their own: left as expressions, every detector
     # ran in one statement with the final union, which at ten million declarations outgrew the machine.
-    parts = [
-        conform(ws.materialize(d.run(ws, _params(d, scope))))  # the stored types, read back as FINDINGS
-        for d in DETECTORS
-        if not d.name.startswith("flows.")
-    ]
+    parts = []
+    for detector in DETECTORS:
+        if detector.name.startswith("flows."):
+            continue
+        started = time.perf_counter()
+        # conform: the stored types, read back as FINDINGS
+        parts.append(conform(ws.materialize(detector.run(ws, _params(detector, scope)))))
+        timed[detector.name] = round(time.perf_counter() - started, 3)
     if ws.count("flows"):
+        started = time.perf_counter()
         parts.append(flow_findings(ws, since=scope.since))
+        timed["flows"] = round(time.perf_counter() - started, 3)
     return ws.materialize(ibis.union(*parts))
 
 
