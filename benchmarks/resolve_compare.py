@@ -116,7 +116,13 @@ def synthetic_pairs(ws: Workspace, records: int, seed: int) -> tuple[list[Pair],
     labelled = labelled_parties(seed, records)
     prepared, named = prepare_labelled(ws, labelled)
     candidates = candidate_pairs(ws, named, prepared, DEFAULT)
-    members = ws.to_arrow(candidates.select("member_a", "member_b").distinct()).to_pylist()
+    # Candidates name records by their numbers (``member_no``): back to ids for labelling.
+    ids = prepared.select("member_id", "member_no")
+    by_number = candidates.select("mno_a", "mno_b").distinct()
+    by_number = by_number.join(ids.rename(member_a="member_id", mno_a="member_no"), "mno_a").join(
+        ids.rename(member_b="member_id", mno_b="member_no"), "mno_b"
+    )
+    members = ws.to_arrow(by_number.select("member_a", "member_b")).to_pylist()
     for table in (candidates, named, prepared):
         ws.drop_temp(table)
     members.sort(key=lambda m: (m["member_a"], m["member_b"]))
