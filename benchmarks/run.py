@@ -7,6 +7,7 @@ from benchmarks import (
     graph_scale,
     ingest_declarations,
     resolve_compare,
+    resolve_scale,
     scan_backends,
     scan_scale,
     simulate_world,
@@ -18,6 +19,7 @@ def main() -> None:
     simulate_world.main()
     flow_suite.main()
     resolve_compare.main()
+    resolve_scale.main()
     graph_scale.main()
     scan_scale.main()
     scan_backends.main()
