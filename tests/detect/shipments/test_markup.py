@@ -281,3 +281,29 @@ def sales_judged(ws: Workspace) -> list[dict[str, Any]]:
     judged = markup.judge(sales, lines, p).drop("lines")
     rows: list[dict[str, Any]] = judged.to_pyarrow().to_pylist()
     return rows
+
+
+@pytest.mark.parametrize(
+    ("by", "quarters", "sample"),
+    [
+        (["hs6", "basis", "quarter", "origin_country"], 0, 2000),
+        (["hs6", "basis", "quarter"], 0, 2000),
+        (["hs6", "basis", "quarter"], 1, 2000),
+        (["hs6", "basis", "quarter"], 1, 3),
+    ],
+)
+def test_reference_sizes_counted_alone_equal_the_pools_the_medians_are_taken_over(
+    ws: Workspace, by: list[str], quarters: int, sample: int
+) -> None:
+    # judge picks each sale's level from these counts and computes medians only for that level.
+    p = markup.Params()
+    lines = markup.priced(ws)
+    sales = lines.filter(lines.exporter_country.isin(list(p.hubs)) & (lines.importer_country == "RU"))
+    keys = sales.select(*by, seller=sales.exporter_entity).distinct()
+    pooled = markup.reference(sales, lines, by, quarters, sample).to_pyarrow().to_pylist()
+    counted = markup.reference_sizes(keys, lines, by, quarters, sample).to_pyarrow().to_pylist()
+
+    def sizes(rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], int]:
+        return {tuple(r[k] for k in [*by, "seller"]): r["n"] for r in rows if r["n"]}
+
+    assert sizes(pooled) and sizes(counted) == sizes(pooled)

@@ -109,7 +109,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
         & (lines.date >= p.cutoff_date)
         & (lines.controlled | ibis.literal(not p.controlled_only))
     )
-    judged = judge(sales, lines, p)
+    judged = judge(sales, lines, p, ws)
     found = per_firm(judged, p)
     found = with_purchases(found, lines, p)
     return conform(describe(found, ws, p))
@@ -160,12 +160,17 @@ def reference(
     quarter, 2,900 sellers to the destination) made 441M comparisons for one level alone and ran out of
     memory. A median of 2,000 draws is as good a reference as one of 12,000.
     """
+    return _reference(_keys(sales, by), lines, by, quarters, sample)
+
+
+def _keys(sales: ir.Table, by: list[str]) -> ir.Table:
+    return sales.select(*by, seller=sales.exporter_entity).distinct()
+
+
+def _reference(keys: ir.Table, lines: ir.Table, by: list[str], quarters: int, sample: int) -> ir.Table:
+    """:func:`reference` for sellers and groups given as ``keys`` (``by`` columns and ``seller``)."""
     lines = _drawn(lines, by, sample)
-    keys = sales.select(*by, seller=sales.exporter_entity).distinct()
-    same = [keys[k] == lines[k] for k in by if k != "quarter"]
-    span = ibis.interval(months=3 * quarters)
-    when = [lines.quarter.between(keys.quarter - span, keys.quarter + span)]
-    pool = keys.join(lines, [*same, *when, lines.exporter_entity != keys.seller])
+    pool = keys.join(lines, [*_same_group(keys, lines, by, quarters), lines.exporter_entity != keys.seller])
     pool = pool.select(*[keys[k] for k in by], keys.seller, lines.log_uv)
     groups = [*by, "seller"]
     center = pool.group_by(groups).aggregate(n=pool.count(), center=pool.log_uv.median())
@@ -177,6 +182,32 @@ def reference(
     )
 
 
+def _same_group(keys: ir.Table, lines: ir.Table, by: list[str], quarters: int) -> list[ir.BooleanValue]:
+    """Conditions for a line (or a group's count) to fall in a key's group, its quarter within the span."""
+    span = ibis.interval(months=3 * quarters)
+    same = [keys[k] == lines[k] for k in by if k != "quarter"]
+    return [*same, lines.quarter.between(keys.quarter - span, keys.quarter + span)]
+
+
+def reference_sizes(keys: ir.Table, lines: ir.Table, by: list[str], quarters: int, sample: int) -> ir.Table:
+    """``n`` of :func:`reference` for each key (``by`` columns and ``seller``), from counts alone: the
+    group's drawn consignments less the seller's own, with no seller crossed with other sellers' lines."""
+    drawn = _drawn(lines, by, sample)
+    everyone = drawn.group_by(by).aggregate(made=drawn.count())
+    own = drawn.group_by([*by, "exporter_entity"]).aggregate(made=drawn.count())
+    groups = [*by, "seller"]
+
+    def made(counts: ir.Table, *extra: ir.BooleanValue) -> ir.Table:
+        joined = keys.join(counts, [*_same_group(keys, counts, by, quarters), *extra])
+        joined = joined.select(*[keys[k] for k in by], keys.seller, made=counts.made)
+        return joined.group_by(groups).aggregate(made=joined.made.sum())
+
+    total = made(everyone)
+    mine = made(own, own.exporter_entity == keys.seller).rename(mine="made")
+    sized = total.left_join(mine, groups).select(total, "mine")
+    return sized.select(*groups, n=sized.made - sized.mine.fill_null(0))
+
+
 def _drawn(lines: ir.Table, by: list[str], sample: int) -> ir.Table:
     """At most ``sample`` consignments of each group: those first in an order fixed by their number
     (a multiplicative hash, the same on every engine, where the engines' own hash functions differ)."""
@@ -185,37 +216,43 @@ def _drawn(lines: ir.Table, by: list[str], sample: int) -> ir.Table:
     return ranked.filter(ranked.__draw < sample).drop("__draw")
 
 
-def judge(sales: ir.Table, lines: ir.Table, p: Params) -> ir.Table:
+def judge(sales: ir.Table, lines: ir.Table, p: Params, ws: Workspace | None = None) -> ir.Table:
     """Each sale on its best reference, with ``ratio`` to the reference median, robust ``z`` and ``flagged``.
     The best: pieces before kilograms; then the same quarter and origin, the same quarter, the quarters
     around it (``wide_quarters``); the first with at least ``min_reference`` consignments. Sales with no
-    reference are dropped."""
+    reference are dropped.
+
+    Which reference is the best follows from its size alone, so sizes are counted first for every level and
+    medians computed only for the level each sale uses: most sales never need the wider levels, whose
+    pools are the largest. With ``ws``, the choice is computed once (it feeds one statement per level).
+    """
     base = ["hs6", "basis", "quarter"]
-    levels = [
-        reference(sales, lines, [*base, "origin_country"], sample=p.reference_sample),
-        reference(sales, lines, base, sample=p.reference_sample),
-        reference(sales, lines, base, p.wide_quarters, sample=p.reference_sample),
-    ]
+    levels = [([*base, "origin_country"], 0), (base, 0), (base, p.wide_quarters)]
     t = sales.mutate(seller=sales.exporter_entity)
-    for level, ref in enumerate(levels):
-        keys = [c for c in ref.columns if c not in ("n", "center", "mad")]
-        ref = ref.rename(**{f"{c}_{level}": c for c in ("n", "center", "mad")})
-        t = t.left_join(ref, keys).select(t, f"n_{level}", f"center_{level}", f"mad_{level}")
+    for level, (by, quarters) in enumerate(levels):
+        sizes = reference_sizes(_keys(sales, by), lines, by, quarters, p.reference_sample)
+        t = t.left_join(sizes.rename(**{f"n_{level}": "n"}), [*by, "seller"]).select(t, f"n_{level}")
     # One row per sale and usable level, ranked: the best is kept.
     options = [
         t.filter(t[f"n_{level}"] >= p.min_reference).mutate(
+            level=ibis.literal(level, "int64"),
             ref_n=t[f"n_{level}"],
-            center=t[f"center_{level}"],
-            mad=t[f"mad_{level}"],
             rank=(t.basis == "kg").cast("int64") * len(levels) + level,
         )
         for level in range(len(levels))
     ]
-    t = ibis.union(*options)
-    t = t.drop(*[f"{c}_{level}" for level in range(len(levels)) for c in ("n", "center", "mad")])
+    t = ibis.union(*options).drop(*[f"n_{level}" for level in range(len(levels))])
     best = ibis.row_number().over(group_by=t.cid, order_by=t.rank)
     t = t.mutate(__best=best)
     t = t.filter(t.__best == 0).drop("__best")
+    if ws is not None:
+        t = ws.materialize(t)
+    parts = []
+    for level, (by, quarters) in enumerate(levels):
+        chosen = t.filter(t.level == level)
+        ref = _reference(chosen.select(*by, "seller").distinct(), lines, by, quarters, p.reference_sample)
+        parts.append(chosen.join(ref.drop("n"), [*by, "seller"]).select(chosen, "center", "mad"))
+    t = ibis.union(*parts).drop("level")
     excess = t.log_uv - t.center
     t = t.mutate(ratio=excess.exp(), z=excess / ibis.greatest(t.mad * MAD_SCALE, p.min_spread))
     return t.mutate(flagged=(excess >= math.log(p.min_ratio)) & (t.z >= p.min_z))
