@@ -160,16 +160,16 @@ def reference(
     quarter, 2,900 sellers to the destination) made 441M comparisons for one level alone and ran out of
     memory. A median of 2,000 draws is as good a reference as one of 12,000.
     """
-    return _reference(_keys(sales, by), lines, by, quarters, sample)
+    return _reference(_keys(sales, by), _drawn(lines, by, sample), by, quarters)
 
 
 def _keys(sales: ir.Table, by: list[str]) -> ir.Table:
     return sales.select(*by, seller=sales.exporter_entity).distinct()
 
 
-def _reference(keys: ir.Table, lines: ir.Table, by: list[str], quarters: int, sample: int) -> ir.Table:
-    """:func:`reference` for sellers and groups given as ``keys`` (``by`` columns and ``seller``)."""
-    lines = _drawn(lines, by, sample)
+def _reference(keys: ir.Table, lines: ir.Table, by: list[str], quarters: int) -> ir.Table:
+    """:func:`reference` for sellers and groups given as ``keys`` (``by`` columns and ``seller``), over
+    lines already drawn (:func:`_drawn`)."""
     pool = keys.join(lines, [*_same_group(keys, lines, by, quarters), lines.exporter_entity != keys.seller])
     pool = pool.select(*[keys[k] for k in by], keys.seller, lines.log_uv)
     groups = [*by, "seller"]
@@ -192,7 +192,11 @@ def _same_group(keys: ir.Table, lines: ir.Table, by: list[str], quarters: int) -
 def reference_sizes(keys: ir.Table, lines: ir.Table, by: list[str], quarters: int, sample: int) -> ir.Table:
     """``n`` of :func:`reference` for each key (``by`` columns and ``seller``), from counts alone: the
     group's drawn consignments less the seller's own, with no seller crossed with other sellers' lines."""
-    drawn = _drawn(lines, by, sample)
+    return _sizes(keys, _drawn(lines, by, sample), by, quarters)
+
+
+def _sizes(keys: ir.Table, drawn: ir.Table, by: list[str], quarters: int) -> ir.Table:
+    """:func:`reference_sizes` over lines already drawn."""
     everyone = drawn.group_by(by).aggregate(made=drawn.count())
     own = drawn.group_by([*by, "exporter_entity"]).aggregate(made=drawn.count())
     groups = [*by, "seller"]
@@ -228,9 +232,15 @@ def judge(sales: ir.Table, lines: ir.Table, p: Params, ws: Workspace | None = No
     """
     base = ["hs6", "basis", "quarter"]
     levels = [([*base, "origin_country"], 0), (base, 0), (base, p.wide_quarters)]
+    # Each grouping's draw (a window over every priced line) is made once and serves its levels twice.
+    draws: dict[tuple[str, ...], ir.Table] = {}
+    for by, _ in levels:
+        if tuple(by) not in draws:
+            drawn = _drawn(lines.select(*by, "exporter_entity", "log_uv", "cid"), by, p.reference_sample)
+            draws[tuple(by)] = ws.materialize(drawn) if ws is not None else drawn
     t = sales.mutate(seller=sales.exporter_entity)
     for level, (by, quarters) in enumerate(levels):
-        sizes = reference_sizes(_keys(sales, by), lines, by, quarters, p.reference_sample)
+        sizes = _sizes(_keys(sales, by), draws[tuple(by)], by, quarters)
         t = t.left_join(sizes.rename(**{f"n_{level}": "n"}), [*by, "seller"]).select(t, f"n_{level}")
     # One row per sale and usable level, ranked: the best is kept.
     options = [
@@ -250,7 +260,7 @@ def judge(sales: ir.Table, lines: ir.Table, p: Params, ws: Workspace | None = No
     parts = []
     for level, (by, quarters) in enumerate(levels):
         chosen = t.filter(t.level == level)
-        ref = _reference(chosen.select(*by, "seller").distinct(), lines, by, quarters, p.reference_sample)
+        ref = _reference(chosen.select(*by, "seller").distinct(), draws[tuple(by)], by, quarters)
         parts.append(chosen.join(ref.drop("n"), [*by, "seller"]).select(chosen, "center", "mad"))
     t = ibis.union(*parts).drop("level")
     excess = t.log_uv - t.center
