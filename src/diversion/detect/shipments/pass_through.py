@@ -207,7 +207,9 @@ def run(ws: Workspace, p: Params) -> ir.Table:
         + " days after import, " + m.first_in.cast("string") + " to " + m.last_out.cast("string")
     )  # fmt: skip
     half = p.evidence_lines // 2  # both legs cited, however many lots one side has
-    evidence = m.in_lines.flatten()[:half].concat(m.out_lines.flatten()[:half])
+    # Sorted before the cut: lists gathered by an aggregate come in no set order, and the lines cited
+    # must be the same on every run.
+    evidence = m.in_lines.flatten().sort()[:half].concat(m.out_lines.flatten().sort()[:half])
     out = shipment_finding(
         m,
         "shipments.pass_through",

@@ -97,7 +97,7 @@ def run(ws: Workspace, p: Params) -> ir.Table:
                 ]
             ),
         ),
-        evidence=routes.lines.flatten().unique()[: p.evidence_lines],
+        evidence=routes.lines.flatten().unique().sort()[: p.evidence_lines],  # the same lines on every run
         # The hub firm first: leads gather a route under the firm that relayed the goods.
         related=ibis.array([routes.firm, routes.supplier, routes.consignee]),
     )
