@@ -47,10 +47,8 @@ def _scan(world: Path, size: int) -> dict[str, Any]:
         "seconds": round(seconds, 1),
         "rows_per_second": round(rows / seconds),
         "peak_rss_mib": round(rss),
-        "stages": {
-            s["name"]: {k: s[k] for k in ("seconds", "rows", "detectors") if k in s}
-            for s in manifest["stages"]
-        },
+        "stages": {s["name"]: {"seconds": s["seconds"], "rows": s["rows"]} for s in manifest["stages"]},
+        "detectors": manifest.get("detectors", {}),
         "evaluation": {
             k: scores[k]
             for k in ("schemes", "found_top100", "recall_top100", "precision_top30", "decoys_top10")

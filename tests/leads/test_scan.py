@@ -100,7 +100,7 @@ def test_the_run_writes_every_file_of_the_contract(demo_scan: tuple[Workspace, S
     stages = {s["name"]: s for s in result.manifest.stages}
     assert list(stages) == ["ingest", "resolve", "graph", "detect", "leads", "write"]
     assert stages["detect"]["rows"] == findings.num_rows
-    by_detector = stages["detect"]["detectors"]  # where a slow scan's detect stage went
+    by_detector = json.loads((result.out / "manifest.json").read_text())["detectors"]  # where detect went
     assert set(by_detector) == {d.name for d in DETECTORS if not d.name.startswith("flows.")} | {"flows"}
     assert all(seconds >= 0 for seconds in by_detector.values())
     assert sum(by_detector.values()) <= stages["detect"]["seconds"]

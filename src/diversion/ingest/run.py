@@ -65,9 +65,14 @@ class Manifest:
     parameters: dict[str, Any] = field(default_factory=dict)
     inputs: list[InputReport] = field(default_factory=list)
     stages: list[dict[str, Any]] = field(default_factory=list)
+    detectors: dict[str, float] = field(default_factory=dict)
+    """A scan's seconds of each detector (the flow detectors together, "flows"), in the order they ran."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        found = asdict(self)
+        if not self.detectors:  # an ingest runs no detector
+            found.pop("detectors")
+        return found
 
     @property
     def ok_inputs(self) -> list[InputReport]:
