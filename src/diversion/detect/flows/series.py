@@ -27,11 +27,15 @@ ALL_LEVELS: Final = (0, 2, 4, 6)
 MONTHS: Final = tuple(f"{m:02d}" for m in range(1, 13))
 MONTH_COLUMNS: Final = tuple(f"m{m}" for m in MONTHS)
 """The value of each month of a monthly series' year (null: not published), in ``series``."""
+SIDE: Final = ("dataset", "reporter", "partner", "flow", "currency")
 
 
-def harmonised(ws: Workspace) -> ir.Table:
-    """Flows with HS 2017 subheadings carried to HS 2022 (value split where one maps to several)."""
+def harmonised(ws: Workspace, only: ir.Table | None = None) -> ir.Table:
+    """Flows with HS 2017 subheadings carried to HS 2022 (value split where one maps to several); with
+    ``only``, just the flows (``SIDE``) it lists."""
     flows = ws.table("flows")
+    if only is not None:
+        flows = flows.semi_join(only, list(SIDE))
     corr = ws.table("hs_correlation")
     # A subheading that continues under its own number keeps its value there (what HS 2022 carved out of
     # it, e.g. electronic waste 8549 out of 8542, is small); one that did not continue is split evenly.
@@ -202,6 +206,10 @@ def _baseline(ws: Workspace, p: FlowParams) -> ir.Table:
     )
 
 
+def _chapter(code: ir.StringValue) -> ir.StringValue:
+    return ibis.ifelse(code == TOTAL, code, code.substr(0, 2))
+
+
 def period_index(year: ir.IntegerValue, month: ir.IntegerValue | int) -> ir.IntegerValue:
     """A period as a number that orders a year's annual figure (month 0) before its months (1-12):
     year * 13 + month."""
@@ -217,10 +225,26 @@ EVIDENCE_TARGETS_PER_PASS: Final = 200_000
 """Evidence targets (a finding's series over a span of periods) looked up in one statement."""
 
 
-def evidence(ws: Workspace, targets: ir.Table) -> ir.Table:
-    """The input records (``source``, ``record``) behind each finding: ``fid``, ``evidence``."""
+def rows_behind(ws: Workspace, targets: ir.Table) -> ir.Table:
+    """The input rows of the targets' flows and chapters as they enter each series: ``KEY``, period
+    ``index``, ``month``, ``source``, ``record``."""
+    rows = harmonised(ws, only=targets.select(*SIDE).distinct())
+    # Only the rows of the findings' flows and chapters are cut into levels and matched.
+    rows = rows.mutate(chapter=_chapter(rows.code))
+    wanted = targets.select(*SIDE, chapter=_chapter(targets.code)).distinct()
+    return _cut_rows(rows.semi_join(wanted, [*SIDE, "chapter"]).drop("chapter"))
+
+
+def _cut_rows(rows: ir.Table) -> ir.Table:
+    picked = at_levels(rows, ALL_LEVELS)
+    month = ibis.ifelse(picked.month == "", 0, picked.month.cast("int64"))
+    return picked.select(*KEY, "month", "source", "record", index=period_index(picked.year, month))
+
+
+def evidence(picked: ir.Table, targets: ir.Table) -> ir.Table:
+    """The input records (``source``, ``record``) behind each finding (``fid``, ``evidence``), from the
+    rows ``rows_behind`` the targets."""
     targets = targets.select(*EVIDENCE_TARGET)
-    picked = series_rows(ws)
     joined = picked.join(
         targets,
         [
@@ -235,23 +259,6 @@ def evidence(ws: Workspace, targets: ir.Table) -> ir.Table:
     return joined.group_by("fid").aggregate(
         evidence=ibis.struct({"source": joined.source, "record": joined.record}).collect()
     )
-
-
-def series_rows(ws: Workspace) -> ir.Table:
-    """Every input row as it enters a series (``KEY``, period ``index``, ``month``, ``source``,
-    ``record``), computed once per workspace state.
-
-    Every detector's evidence is a join of its findings' series and periods with this table. Cutting the
-    rows into levels afresh for each look-up re-read the whole flows table each time: at 10M declarations,
-    the evidence of ``flows.surge``'s 350k findings took eight passes of 15 s each.
-    """
-    return ws.memo("flows.series_rows", lambda: ws.materialize(_series_rows(ws)))
-
-
-def _series_rows(ws: Workspace) -> ir.Table:
-    picked = at_levels(harmonised(ws), ALL_LEVELS)
-    month = ibis.ifelse(picked.month == "", 0, picked.month.cast("int64"))
-    return picked.select(*KEY, "month", "source", "record", index=period_index(picked.year, month))
 
 
 def targets(
@@ -285,12 +292,22 @@ def with_evidence(ws: Workspace, found: ir.Table, targets: ir.Table) -> ir.Table
     # Each step computed once: keeps the plans small (Spark writes out every plan it runs).
     wanted = ws.materialize(targets.select(*EVIDENCE_TARGET))
     # A slice of findings at a time: the rows behind every finding of a national customs world, gathered
-    # into lists in one statement, outgrew the engine's memory cap (10M declarations, 2026-12-07).
+    # into lists in one statement, outgrew the engine's memory cap (10M declarations, 2026-12-07). Sliced,
+    # the look-up reads every series' rows, cut into levels once per workspace state (``series_rows``):
+    # cut afresh for each slice, flows.surge's 350k findings at 10M declarations took eight passes of
+    # 15 s instead of 2.5 s. In one pass, only the rows of the findings' flows are cut, as they stream.
+    picked = series_rows(ws) if ws.count_rows(wanted) > EVIDENCE_TARGETS_PER_PASS else rows_behind(ws, wanted)
     looked_up = ws.materialize_in_slices(
-        wanted, "fid", EVIDENCE_TARGETS_PER_PASS, lambda part: evidence(ws, part)
+        wanted, "fid", EVIDENCE_TARGETS_PER_PASS, lambda part: evidence(picked, part)
     )
     ws.drop_temp(wanted)
     joined = found.left_join(looked_up, found.fid == looked_up.fid)
     joined = joined.drop(*[c for c in joined.columns if c.endswith("_right")])
     empty = ibis.literal([], type="array<struct<source: string, record: string>>")
     return joined.mutate(evidence=joined.evidence.coalesce(empty))
+
+
+def series_rows(ws: Workspace) -> ir.Table:
+    """Every input row as it enters each series (as ``rows_behind``), computed once per workspace state
+    and shared by the evidence look-ups that take several passes."""
+    return ws.memo("flows.series_rows", lambda: ws.materialize(_cut_rows(harmonised(ws))))
