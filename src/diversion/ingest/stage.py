@@ -44,6 +44,11 @@ class Staged:
     table: str
     rows: ir.Table
     counted: bool = True  # False for rows derived from records already counted in another stage
+    raw_lines: ir.Table | None = None
+    """Each input row as read (``RECORD``, ``RAW``), computed only for rows a later check quarantines."""
+    repeat_key: tuple[str, ...] | None = None
+    """Where set: a country partner's non-nil row whose values in these columns an earlier row of the same
+    input already gave is quarantined as a repeat (marked by the writer, see ``writer.prepare``)."""
 
 
 def one_of(value: ir.StringValue, options: Sequence[str]) -> ir.BooleanValue:
@@ -146,6 +151,7 @@ def stage(
     extra_checks: Callable[[ir.Table], Sequence[Check]] | None = None,
     raw_columns: Sequence[str] | None = None,
     counted: bool = True,
+    repeat_key: Sequence[str] | None = None,
 ) -> Staged:
     """Parse and check ``raw`` into rows of the canonical ``table``.
 
@@ -158,6 +164,8 @@ def stage(
         extra_checks: checks of this format beyond the table's own.
         raw_columns: the input columns that make up ``_raw`` for quarantined rows (default: all).
         counted: whether rows count as records read (False when another stage already counts them).
+        repeat_key: columns of a row that, given again by another row, make the later one a repeat
+            (see ``Staged.repeat_key``).
     """
     target = schema.schema(table)
     country_columns = checks.COUNTRY_COLUMNS.get(table, ())
@@ -274,7 +282,14 @@ def stage(
         run_id=ibis.literal(ctx.run_id),
     )
     helpers = [c for c in rows.columns if c.startswith(("__raw_", "__text_", "__isc_")) or c == LAYER]
-    return Staged(table, rows.drop(*helpers), counted=counted)
+    raw_lines = base.select(**{RECORD: base[RECORD], RAW: _raw_line(base, raw_names)})
+    return Staged(
+        table,
+        rows.drop(*helpers),
+        counted=counted,
+        raw_lines=raw_lines,
+        repeat_key=tuple(repeat_key) if repeat_key is not None else None,
+    )
 
 
 def _cleaner(
