@@ -82,42 +82,40 @@ def consignments(ws: Workspace) -> ir.Table:
             trade.exporter_entity.notnull() & trade.importer_entity.notnull() & trade.hs_code.notnull()
         )
         keys = ["exporter_entity", "importer_entity", "hs6", "quantity", "date"]
-        trade = trade.mutate(hs6=trade.hs_code.substr(0, 6))
-        first = ibis.row_number().over(
-            group_by=[trade[k] for k in keys], order_by=[trade.source, trade.record]
-        )
+        # Lines in the order of their source and record: the first one speaks for the consignment. Found
+        # by an aggregate and joined back: a window ordering the lines of each group sorted every column
+        # of every line (33-45 s at 10M declarations instead of 26 s).
         trade = trade.mutate(
-            __first=first,
+            hs6=trade.hs_code.substr(0, 6),
+            __order=trade.source + "\x1f" + trade.record,
             __line=ibis.struct({"source": trade.source, "record": trade.record}),
         )
         grouped = trade.group_by(keys).aggregate(
-            value_usd=trade.value_usd.max(),
-            lines=trade.__line.collect(),
-            **{
-                c: trade[c].arbitrary(where=trade.__first == 0)
-                for c in (
-                    "declaration_id",
-                    "hs_code",
-                    "description",
-                    "brand",
-                    "model",
-                    "unit",
-                    "net_kg",
-                    "origin_country",
-                    "exporter_country",
-                    "importer_country",
-                    "exporter_name",
-                    "importer_name",
-                    "controlled",
-                    "priority",
-                    "source",
-                    "record",
-                )
-            },
+            value_usd=trade.value_usd.max(), lines=trade.__line.collect(), __first=trade.__order.min()
         )
-        return ws.materialize(grouped.mutate(hs4=grouped.hs6.substr(0, 4)))
+        firsts = trade.select(*keys, "__order", *FIRST_LINE)
+        joined = grouped.join(
+            firsts, [*[grouped[k].identical_to(firsts[k]) for k in keys], grouped.__first == firsts.__order]
+        ).select(*keys, "value_usd", "lines", *FIRST_LINE)
+        built = ws.materialize(joined.mutate(hs4=joined.hs6.substr(0, 4)))
+        if ws.count_rows(built) == ws.count_rows(built.select(*keys).distinct()):
+            return built
+        # Two lines of one consignment with the same source and record (a file changed and read again
+        # under the same name): one of them, as the window did.
+        ranked = built.mutate(__n=ibis.row_number().over(group_by=[built[k] for k in keys]))
+        single = ws.materialize(ranked.filter(ranked.__n == 0).drop("__n"))
+        ws.drop_temp(built)
+        return single
 
     return ws.memo(("shipments.consignments",), build)
+
+
+FIRST_LINE = (
+    "declaration_id", "hs_code", "description", "brand", "model", "unit", "net_kg", "origin_country",
+    "exporter_country", "importer_country", "exporter_name", "importer_name", "controlled", "priority",
+    "source", "record",
+)  # fmt: skip
+"""A consignment's columns taken from its first line."""
 
 
 def company_subject(t: ir.Table, entity: ir.StringValue, ws: Workspace) -> ir.Table:
