@@ -114,7 +114,8 @@ def prepare(ws: Workspace, records: ir.Table, names: ir.Table) -> tuple[ir.Table
     ``member_no``); names with
     ``name_id`` (one per record and name), ``tokens`` (array of words), ``concat``, ``legal_form``,
     ``patronymic``, ``initials``, ``name_uses`` (records bearing the same normalised name), ``name_no``
-    (a number per name).
+    (a number per name) and ``text_no`` (a number per distinct name text and kind: every other column of
+    a name but its record's follows from these two, so names written alike are scored once).
     """
     records = _clean_identifiers(ws, records)
     # numbers in member id order (so member_no < member_no' exactly when the ids compare so): a large
@@ -173,6 +174,7 @@ _PARSED_SCHEMA: Final = pa.schema(
         ("legal_form", pa.string()),
         ("patronymic", pa.string()),
         ("initials", pa.string()),
+        ("text_no", pa.int64()),
     ]
 )
 
@@ -195,6 +197,7 @@ def _parse_names(distinct: pa.Table) -> pa.Table:
             "legal_form": [p.legal_form for p in parts],
             "patronymic": [p.patronymic for p in parts],
             "initials": [p.initials for p in parts],
+            "text_no": range(len(names)),
         },
         schema=_PARSED_SCHEMA,
     )

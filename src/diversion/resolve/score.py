@@ -289,22 +289,30 @@ def numbered_pair_scores(
     p: ResolveParams,
     *,
     by_name: ir.Table | None = None,
+    name_keys: tuple[str, str] = ("no_a", "no_b"),
 ) -> ir.Table:
     """:func:`member_pair_scores` of pairs given by number (``mno_a``, ``mno_b``, ``no_a``, ``no_b``): the
     form a large run uses, as ids hold whole names and joining by them costs many times more.
 
-    ``by_name``: the pairs' :func:`name_pair_scores` when already computed (a large run materialises them).
+    ``by_name``: the pairs' :func:`name_pair_scores` when already computed (a large run materialises them),
+    keyed by ``name_keys``, columns of both ``pairs`` and ``by_name`` (a large run scores the pairs of name
+    texts, ``tno_a`` and ``tno_b``, once for every pair of records bearing them).
     """
     if by_name is None:
         by_name = name_pair_scores(pairs, names, weights, p)
+    keys = list(name_keys)
     scores = by_name.view()  # a relation of its own: by_name may be built on ``pairs`` itself
-    named = pairs.join(scores.select("no_a", "no_b", "name_score"), ["no_a", "no_b"])
-    # Each record pair's best-scored pair of names: an aggregate (it spills to disk), not a window.
+    named = pairs.join(scores.select(*keys, "name_score"), keys)
+    # Each record pair's best-scored pair of names: an aggregate (it spills to disk), not a window. Ties go
+    # to the first names by number, so a run gives the same pairs every time (two pairs of names that score
+    # alike may differ in legal form or patronymic, and so in the record pair's score).
+    carried = list(dict.fromkeys(["no_a", "no_b", *keys]))
+    rank = ibis.struct({"score": named.name_score, "a": -named.no_a, "b": -named.no_b})
     chosen = named.group_by(["mno_a", "mno_b"]).aggregate(
-        __best=ibis.struct({"no_a": named.no_a, "no_b": named.no_b}).argmax(named.name_score)
+        __best=ibis.struct({k: named[k] for k in carried}).argmax(rank)
     )
-    chosen = chosen.select("mno_a", "mno_b", no_a=chosen.__best["no_a"], no_b=chosen.__best["no_b"])
-    best = chosen.join(by_name.view(), ["no_a", "no_b"])
+    chosen = chosen.select("mno_a", "mno_b", **{k: chosen.__best[k] for k in carried})
+    best = chosen.join(by_name.view(), keys)
     ra = records.rename(**{f"{c}_a": c for c in records.columns})
     rb = records.rename(**{f"{c}_b": c for c in records.columns})
     joined = best.join(ra, [("mno_a", "member_no_a")]).join(rb, [("mno_b", "member_no_b")])
