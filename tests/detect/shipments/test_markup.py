@@ -11,7 +11,7 @@ import pytest
 
 from diversion.detect.base import fetch
 from diversion.detect.entities.common import with_params
-from diversion.detect.shipments import markup
+from diversion.detect.shipments import common, markup
 from diversion.store import Workspace
 from tests.detect.entities.fixtures import (
     bin_of,
@@ -228,10 +228,10 @@ def test_a_line_in_kilograms_is_priced_per_kilogram_against_every_line_s_weight(
 
 def test_units_are_normalised() -> None:
     probe = ["PCS", " шт. ", "796", "u", "кг", "166", "KGM", "l"]
-    words = [markup.normalize_unit(ibis.literal(u)).execute() for u in probe]
+    words = [common.normalize_unit(ibis.literal(u)).execute() for u in probe]
     assert words == ["pcs", "шт", "796", "u", "кг", "166", "kgm", "l"]
-    assert {w for w in words if w in markup.COUNT_UNITS} == {"pcs", "шт", "796", "u"}
-    assert {w for w in words if w in markup.WEIGHT_UNITS} == {"кг", "166", "kgm"}
+    assert {w for w in words if w in common.COUNT_UNITS} == {"pcs", "шт", "796", "u"}
+    assert {w for w in words if w in common.WEIGHT_UNITS} == {"кг", "166", "kgm"}
 
 
 def test_one_consignment_is_below_min_lines(ws: Workspace, found: dict[str, Any]) -> None:

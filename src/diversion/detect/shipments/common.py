@@ -52,6 +52,31 @@ def counted(unit: ir.StringValue) -> ir.BooleanValue:
     return normalize_unit(unit).isin([u for u, n in COUNT_UNITS.items() if n == 1.0])
 
 
+def with_unit_factors(t: ir.Table, ws: Workspace, spellings: ir.Table) -> ir.Table:
+    """``t`` with ``pieces_per_unit`` and ``kg_per_unit`` of its ``unit`` (:func:`factor` of
+    :data:`COUNT_UNITS` and :data:`WEIGHT_UNITS`; null for a unit of another kind, or none).
+
+    Each distinct spelling (the ``unit`` column of ``spellings``, a stored table holding every unit of
+    ``t``) is read once and its factors written into the expression: a few dozen spellings stand for
+    millions of lines, and the regular expressions of :func:`normalize_unit` on every line cost about a
+    minute at ten million declarations. (A join on the spellings would do as well, but the optimiser
+    built its hash table on the millions of lines.)
+    """
+    units = spellings.select("unit").distinct()
+    units = units.filter(units.unit.notnull())
+    normal = normalize_unit(units.unit)
+    known = ws.to_arrow(
+        units.select("unit", pieces=factor(normal, COUNT_UNITS), kg=factor(normal, WEIGHT_UNITS))
+    ).to_pylist()
+
+    def per_unit(column: str) -> ir.FloatingValue:
+        pairs = [(row["unit"], row[column]) for row in known if row[column] is not None]
+        nothing = ibis.null("float64")
+        return t.unit.cases(*pairs, else_=nothing) if pairs else nothing
+
+    return t.mutate(pieces_per_unit=per_unit("pieces"), kg_per_unit=per_unit("kg"))
+
+
 @dataclass(frozen=True)
 class ShipmentParams:
     """Parameters every shipment detector shares."""
@@ -74,12 +99,15 @@ def consignments(ws: Workspace) -> ir.Table:
     """Declaration lines with resolved parties, one row per consignment: lines for the same parties, HS-6
     code, quantity and day (an export declared at the hub and the import declared at the destination) are
     one consignment. Columns of ``declared_trade`` plus ``lines`` (its evidence, every line's source and
-    record) and ``hs4``; the value is the largest declared (the destination's CIF value, usually)."""
+    record), ``hs4``, and ``pieces_per_unit`` and ``kg_per_unit`` (:func:`with_unit_factors`); the value
+    is the largest declared (the destination's CIF value, usually)."""
 
     def build() -> ir.Table:
-        trade = declared_trade(ws)
-        trade = trade.filter(
-            trade.exporter_entity.notnull() & trade.importer_entity.notnull() & trade.hs_code.notnull()
+        declared = declared_trade(ws)
+        trade = declared.filter(
+            declared.exporter_entity.notnull()
+            & declared.importer_entity.notnull()
+            & declared.hs_code.notnull()
         )
         keys = ["exporter_entity", "importer_entity", "hs6", "quantity", "date"]
         # Lines in the order of their source and record: the first one speaks for the consignment. Found
@@ -97,7 +125,7 @@ def consignments(ws: Workspace) -> ir.Table:
         joined = grouped.join(
             firsts, [*[grouped[k].identical_to(firsts[k]) for k in keys], grouped.__first == firsts.__order]
         ).select(*keys, "value_usd", "lines", *FIRST_LINE)
-        built = ws.materialize(joined.mutate(hs4=joined.hs6.substr(0, 4)))
+        built = ws.materialize(with_unit_factors(joined.mutate(hs4=joined.hs6.substr(0, 4)), ws, declared))
         if ws.count_rows(built) == ws.count_rows(built.select(*keys).distinct()):
             return built
         # Two lines of one consignment with the same source and record (a file changed and read again

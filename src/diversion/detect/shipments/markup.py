@@ -30,13 +30,9 @@ import ibis.expr.types as ir
 from diversion.detect.base import Detector, clip, conform
 from diversion.detect.entities.common import names
 from diversion.detect.shipments.common import (
-    COUNT_UNITS,
-    WEIGHT_UNITS,
     ShipmentParams,
     company_subject,
     consignments,
-    factor,
-    normalize_unit,
     shipment_finding,
 )
 from diversion.model.arrays import in_order
@@ -47,6 +43,8 @@ NAME: Final = "shipments.markup"
 
 BASES: Final = ("piece", "kg")
 """Unit bases in order of preference: a count is a sharper price than a weight (packaging, cables)."""
+CODE_STRIDE: Final = 2**32
+"""A consignment's number (``cid``) is its HS-6 code's number times this plus its place within the code."""
 MAD_SCALE: Final = 1.4826
 """The MAD of a normal distribution times this is its standard deviation."""
 
@@ -123,12 +121,17 @@ def priced(ws: Workspace) -> ir.Table:
 
     def build() -> ir.Table:
         c = consignments(ws)
-        # The grouping key of a consignment orders them uniquely: the same numbers on every run.
-        order = [c.exporter_entity, c.importer_entity, c.hs6, c.date, c.quantity]
-        c = c.mutate(cid=ibis.row_number().over(order_by=order))
-        unit = normalize_unit(c.unit)
-        pieces = c.quantity * factor(unit, COUNT_UNITS)
-        kilos = ibis.ifelse(c.net_kg > 0, c.net_kg, c.quantity * factor(unit, WEIGHT_UNITS))
+        # The grouping key of a consignment orders them uniquely: the same numbers on every run and engine.
+        # Numbered within their HS-6 code (the code's own number in the upper bits), not in one order over
+        # every consignment: a window without a partition sorts every consignment on one core. Every
+        # reference group lies within one code, so the draw reads the lower bits.
+        codes = c.select("hs6").distinct()
+        codes = codes.mutate(__code_no=ibis.row_number().over(order_by=codes.hs6))
+        c = c.join(codes, "hs6")
+        order = [c.exporter_entity, c.importer_entity, c.date, c.quantity]
+        c = c.mutate(cid=c.__code_no * CODE_STRIDE + ibis.row_number().over(group_by=c.hs6, order_by=order))
+        pieces = c.quantity * c.pieces_per_unit
+        kilos = ibis.ifelse(c.net_kg > 0, c.net_kg, c.quantity * c.kg_per_unit)
         keep = [
             "cid", "exporter_entity", "importer_entity", "exporter_country", "importer_country", "hs6",
             "origin_country", "date", "value_usd", "lines", "controlled", "priority",
@@ -214,8 +217,9 @@ def _sizes(keys: ir.Table, drawn: ir.Table, by: list[str], quarters: int) -> ir.
 
 def _drawn(lines: ir.Table, by: list[str], sample: int) -> ir.Table:
     """At most ``sample`` consignments of each group: those first in an order fixed by their number
-    (a multiplicative hash, the same on every engine, where the engines' own hash functions differ)."""
-    draw = (lines.cid * 2654435761) % 4294967296
+    within their HS-6 code, which every group lies in (a multiplicative hash, the same on every engine,
+    where the engines' own hash functions differ)."""
+    draw = ((lines.cid % CODE_STRIDE) * 2654435761) % 4294967296
     ranked = lines.mutate(__draw=ibis.row_number().over(group_by=[lines[k] for k in by], order_by=draw))
     return ranked.filter(ranked.__draw < sample).drop("__draw")
 

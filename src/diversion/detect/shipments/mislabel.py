@@ -46,7 +46,6 @@ from diversion.detect.shipments.common import (
     ShipmentParams,
     company_subject,
     consignments,
-    counted,
     shipment_finding,
 )
 from diversion.detect.shipments.hs_text import MODELS_FILE, classify_goods, subheading_labels
@@ -247,7 +246,7 @@ def _by_legs(ws: Workspace, examined: ir.Table, p: Params, listed: list[str]) ->
         c.importer_country.isin(list(p.hubs))
         & c.hs6.isin(listed)
         & (c.quantity >= p.min_leg_quantity)
-        & counted(c.unit)
+        & (c.pieces_per_unit == 1.0)
     ).select(
         firm=c.importer_entity, supplier=c.exporter_entity, i_date=c.date, i_quantity=c.quantity,
         i_kg=c.net_kg, i_value=c.value_usd, i_hs6=c.hs6, i_hs4=c.hs4, i_unit=c.unit.fill_null(""), i_lines=c.lines,
