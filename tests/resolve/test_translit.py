@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rigour.text import ascii_text
 
 from diversion.resolve.legal_forms import words
-from diversion.resolve.translit import romanize, skeleton
+from diversion.resolve.translit import _romanize_cjk, romanize, skeleton
 
 
 @pytest.mark.parametrize(
@@ -52,3 +53,16 @@ def test_skeleton_is_stable(word: str) -> None:
     once = skeleton(word)
     assert once.isascii()
     assert romanize(word) == word  # plain lower-case Latin is already romanised
+
+
+ARMENIAN_AND_GEORGIAN = (
+    "".join(map(chr, range(0x531, 0x557)))
+    + "".join(map(chr, range(0x561, 0x588)))
+    + "".join(map(chr, range(0x10D0, 0x10F1)))
+)
+
+
+@given(st.text(alphabet=ARMENIAN_AND_GEORGIAN + " -«»„“", max_size=40))
+def test_scripts_romanised_word_by_word_as_whole(text: str) -> None:
+    # each word is romanised apart (and remembered): the result must be what the whole text gives
+    assert _romanize_cjk(text) == ascii_text(text).lower()

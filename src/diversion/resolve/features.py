@@ -7,7 +7,10 @@ hundred thousand distinct names cost a few hundred thousand calls, not a Python 
 
 from __future__ import annotations
 
-from typing import Final
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Final
 
 import ibis
 import ibis.expr.types as ir
@@ -179,28 +182,53 @@ _PARSED_SCHEMA: Final = pa.schema(
 )
 
 
-def _parse_names(distinct: pa.Table) -> pa.Table:
+PARALLEL_FROM: Final = 100_000
+"""Distinct names from which parsing is shared among processes (one per core): ten million declarations
+name some 970k parties, a minute of Python in one process; a few thousand are not worth starting one."""
+
+_CHUNKS_PER_WORKER: Final = 4
+
+
+def _parse_names(distinct: pa.Table, parallel_from: int = PARALLEL_FROM) -> pa.Table:
     names = distinct.column("name").to_pylist()
     kinds = distinct.column("kind").to_pylist()
-    parts = [name_parts(n, k or "company") for n, k in zip(names, kinds, strict=True)]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(names) < parallel_from or workers < 2:
+        columns = _parsed_columns(names, kinds)
+    else:
+        size = -(-len(names) // (workers * _CHUNKS_PER_WORKER))
+        starts = range(0, len(names), size)
+        # spawned, not forked: the engine's threads live in this process
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            chunks = [names[i : i + size] for i in starts], [kinds[i : i + size] for i in starts]
+            parts = list(pool.map(_parsed_columns, *chunks))
+            columns = {key: [v for part in parts for v in part[key]] for key in _PARSED_COLUMNS}
     return pa.table(
-        {
-            "name": names,
-            "kind": kinds,
-            "tokens": [list(p.tokens) for p in parts],
-            "concat": ["".join(p.tokens) for p in parts],
-            "name_key": [p.key for p in parts],
-            # the first letters of every word, sorted: common words together still make a small block
-            "prefix_key": ["|".join(sorted(t[:3] for t in p.tokens)) for p in parts],
-            # every two words of a name: common words in pairs are rare ("gorizont" and "temir")
-            "pair_keys": [_word_pairs(p.tokens) for p in parts],
-            "legal_form": [p.legal_form for p in parts],
-            "patronymic": [p.patronymic for p in parts],
-            "initials": [p.initials for p in parts],
-            "text_no": range(len(names)),
-        },
-        schema=_PARSED_SCHEMA,
+        {"name": names, "kind": kinds, **columns, "text_no": range(len(names))}, schema=_PARSED_SCHEMA
     )
+
+
+_PARSED_COLUMNS: Final = (
+    "tokens", "concat", "name_key", "prefix_key", "pair_keys", "legal_form", "patronymic", "initials",
+)  # fmt: skip
+
+
+def _parsed_columns(names: list[str], kinds: list[str | None]) -> dict[str, list[Any]]:
+    """The parsed columns of ``_PARSED_SCHEMA`` for these names (in a worker process, or not)."""
+    parts = [name_parts(n, k or "company") for n, k in zip(names, kinds, strict=True)]
+    return {
+        "tokens": [list(p.tokens) for p in parts],
+        "concat": ["".join(p.tokens) for p in parts],
+        "name_key": [p.key for p in parts],
+        # the first letters of every word, sorted: common words together still make a small block
+        "prefix_key": ["|".join(sorted(t[:3] for t in p.tokens)) for p in parts],
+        # every two words of a name: common words in pairs are rare ("gorizont" and "temir")
+        "pair_keys": [_word_pairs(p.tokens) for p in parts],
+        "legal_form": [p.legal_form for p in parts],
+        "patronymic": [p.patronymic for p in parts],
+        "initials": [p.initials for p in parts],
+    }
 
 
 MAX_PAIRED_WORDS: Final = 6

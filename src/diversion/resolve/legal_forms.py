@@ -32,7 +32,8 @@ def words(text: str) -> list[str]:
     result: list[str] = []
     index = 0
     while index < len(found):
-        for phrase, short in phrases:
+        # only the phrases that start with this word, longest first: a name has few words, the table many
+        for phrase, short in phrases.get(found[index], ()):
             if tuple(found[index : index + len(phrase)]) == phrase:
                 result.append(short)
                 index += len(phrase)
@@ -48,7 +49,8 @@ def _skeleton_words(text: str) -> list[str]:
 
 
 @cache
-def _loanwords() -> tuple[dict[str, str], list[tuple[tuple[str, ...], str]]]:
+def _loanwords() -> tuple[dict[str, str], dict[str, list[tuple[tuple[str, ...], str]]]]:
+    """Loanwords (spelling -> English word) and phrases by their first word (longest phrase first)."""
     raw = yaml.safe_load(files("diversion").joinpath("data/loanwords.yml").read_text(encoding="utf-8"))
     phrases = [
         (tuple(_skeleton_words(str(spelling))), str(short))
@@ -61,7 +63,11 @@ def _loanwords() -> tuple[dict[str, str], list[tuple[tuple[str, ...], str]]]:
         for spelling in [english, *spellings]:
             for word in _skeleton_words(str(spelling)):
                 found.setdefault(word, target)
-    return found, sorted(phrases, key=lambda p: -len(p[0]))
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, short in sorted(phrases, key=lambda p: -len(p[0])):
+        if phrase:
+            by_first.setdefault(phrase[0], []).append((phrase, short))
+    return found, by_first
 
 
 @dataclass(frozen=True)
