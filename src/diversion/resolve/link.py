@@ -294,14 +294,15 @@ def components(ws: Workspace, nodes: ir.Table, edges: ir.Table) -> tuple[ir.Tabl
         updated = labels.left_join(best, "member_id").select(
             member_id=labels.member_id,
             entity_id=ibis.least(labels.entity_id, best.offer.coalesce(labels.entity_id)),
+            # whether the label moved, counted from this column: no join of the old labels to the new
+            moved=(best.offer < labels.entity_id).fill_null(False),
         )
         updated = ws.materialize(updated)
-        moved = updated.join(labels, "member_id").filter(lambda t: t.entity_id != t.entity_id_right)
-        changed = int(ws.execute(moved.count()))
+        changed = int(ws.execute(updated.moved.cast("int64").sum().fill_null(0)))
         ws.drop_temp(labels)
         labels = updated
         if changed == 0:
             break
     ws.drop_temp(arcs)
-    named = labels.mutate(entity_id=labels.entity_id.re_replace("^~", ""))
+    named = labels.select("member_id", entity_id=labels.entity_id.re_replace("^~", ""))
     return ws.materialize(named), rounds
